@@ -1,0 +1,354 @@
+package graph
+
+import (
+	"errors"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// Builder collects edges and makes a Graph. It follows the GAP Benchmark Suite's
+// builder (Beamer, Asanović, Patterson, "The GAP Benchmark Suite", 2015): count
+// degrees, prefix-sum, fill, then sort each adjacency and merge duplicates; the
+// in-CSR is made from the merged out-CSR. Self-loops are dropped and counted: nobody
+// earns influence by reacting to themselves.
+//
+// A Builder is not safe for concurrent use.
+type Builder struct {
+	n         uint64
+	bufs      [NumKinds]edgeBuf
+	selfLoops [NumKinds]uint64
+}
+
+type edgeBuf struct {
+	present bool
+	src     []uint32
+	dst     []uint32
+	cnt     []uint32 // nil while every count is 1
+	ts      []int64  // nil while no edge has a time
+}
+
+// MaxNodes is the largest number of nodes a Graph holds: ids are uint32.
+const MaxNodes = 1 << 32
+
+// ErrTooManyNodes is returned by Build when ids do not fit the uint32 index.
+var ErrTooManyNodes = errors.New("graph: more than 2^32 nodes")
+
+// Declare marks layer k as present even if no edge is added to it, so that its
+// signals are zero rather than null.
+func (b *Builder) Declare(k Kind) { b.bufs[k].present = true }
+
+// Present reports whether layer k has been declared or given an edge.
+func (b *Builder) Present(k Kind) bool { return b.bufs[k].present }
+
+// Grow makes sure the graph has at least n nodes (isolated ones included).
+func (b *Builder) Grow(n uint64) {
+	if n > b.n {
+		b.n = n
+	}
+}
+
+// Nodes returns the number of nodes so far: one more than the largest id seen.
+func (b *Builder) Nodes() uint64 { return b.n }
+
+// Reserve pre-sizes layer k for m more edges.
+func (b *Builder) Reserve(k Kind, m int) {
+	e := &b.bufs[k]
+	e.src = slices.Grow(e.src, m)
+	e.dst = slices.Grow(e.dst, m)
+}
+
+// Add adds count events src→dst to layer k, without a timestamp.
+func (b *Builder) Add(k Kind, src, dst, count uint32) { b.AddAt(k, src, dst, count, NoTime) }
+
+// AddAt adds count events src→dst at Unix time t (seconds) to layer k; t may be
+// NoTime. A count of 0 adds nothing but the two nodes.
+func (b *Builder) AddAt(k Kind, src, dst, count uint32, t int64) {
+	e := &b.bufs[k]
+	e.present = true
+	if uint64(src) >= b.n {
+		b.n = uint64(src) + 1
+	}
+	if uint64(dst) >= b.n {
+		b.n = uint64(dst) + 1
+	}
+	if count == 0 {
+		return
+	}
+	if src == dst {
+		b.selfLoops[k] += uint64(count)
+		return
+	}
+	if count != 1 && e.cnt == nil {
+		e.cnt = make([]uint32, len(e.src), cap(e.src))
+		for i := range e.cnt {
+			e.cnt[i] = 1
+		}
+	}
+	if t != NoTime && e.ts == nil {
+		e.ts = make([]int64, len(e.src), cap(e.src))
+		for i := range e.ts {
+			e.ts[i] = NoTime
+		}
+	}
+	e.src = append(e.src, src)
+	e.dst = append(e.dst, dst)
+	if e.cnt != nil {
+		e.cnt = append(e.cnt, count)
+	}
+	if e.ts != nil {
+		e.ts = append(e.ts, t)
+	}
+}
+
+// Len returns the number of edges added to layer k so far (before merging).
+func (b *Builder) Len(k Kind) int { return len(b.bufs[k].src) }
+
+// Build makes the Graph and empties the Builder. workers ≤ 0 means one per CPU.
+// p, which may be nil, is told the number of edges as they are placed.
+func (b *Builder) Build(workers int, p Progress) (*Graph, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	p = OrNone(p)
+	if b.n > MaxNodes {
+		return nil, ErrTooManyNodes
+	}
+	var total int64
+	for k := range b.bufs {
+		total += int64(len(b.bufs[k].src))
+	}
+	p.SetTotal(total)
+	g := &Graph{n: int(b.n), selfLoops: b.selfLoops}
+	for k := range b.bufs {
+		e := &b.bufs[k]
+		if !e.present {
+			continue
+		}
+		g.layers[k] = buildLayer(Kind(k), g.n, e, workers)
+		p.Add(int64(len(e.src)))
+		*e = edgeBuf{}
+	}
+	*b = Builder{}
+	return g, nil
+}
+
+// buildLayer turns one edge buffer into a Layer. It frees the buffer's arrays as soon
+// as they are no longer needed, to keep the peak memory low.
+func buildLayer(k Kind, n int, e *edgeBuf, workers int) *Layer {
+	l := &Layer{kind: k, n: n}
+	m := len(e.src)
+
+	// Count out-degrees and prefix-sum them into offsets.
+	off := make([]uint64, n+1)
+	for _, s := range e.src {
+		off[s+1]++
+	}
+	for i := 1; i <= n; i++ {
+		off[i] += off[i-1]
+	}
+
+	// Fill: place each edge at its source's next free slot.
+	adj := make([]uint32, m)
+	var cnt []uint32
+	var ts []int64
+	if e.cnt != nil {
+		cnt = make([]uint32, m)
+	}
+	if e.ts != nil {
+		ts = make([]int64, m)
+	}
+	next := make([]uint64, n)
+	copy(next, off[:n])
+	for i, s := range e.src {
+		j := next[s]
+		next[s]++
+		adj[j] = e.dst[i]
+		if cnt != nil {
+			cnt[j] = e.cnt[i]
+		}
+		if ts != nil {
+			ts[j] = e.ts[i]
+		}
+	}
+	next = nil
+	e.src, e.dst, e.cnt, e.ts = nil, nil, nil, nil
+
+	// Sort each adjacency list, in parallel over node ranges of about equal edge
+	// counts, and find out whether any (actor, target) pair repeats.
+	var first, last []int64
+	if ts != nil {
+		first, last = ts, make([]int64, m)
+		copy(last, ts)
+	}
+	hasDup := parallelRanges(off, workers, func(lo, hi int) bool {
+		dup := false
+		for u := lo; u < hi; u++ {
+			a, z := off[u], off[u+1]
+			if sortSegment(adj[a:z], sub(cnt, a, z), sub64(first, a, z), sub64(last, a, z)) {
+				dup = true
+			}
+		}
+		return dup
+	})
+
+	// Merge repeated pairs, summing their counts and keeping the earliest first and
+	// the latest last time, then compact the lists to the left.
+	if hasDup {
+		if cnt == nil {
+			cnt = make([]uint32, m)
+			for i := range cnt {
+				cnt[i] = 1
+			}
+		}
+		newDeg := make([]uint32, n)
+		parallelRanges(off, workers, func(lo, hi int) bool {
+			for u := lo; u < hi; u++ {
+				a, z := off[u], off[u+1]
+				newDeg[u] = uint32(mergeSorted(adj[a:z], cnt[a:z], sub64(first, a, z), sub64(last, a, z)))
+			}
+			return false
+		})
+		var w uint64
+		for u := 0; u < n; u++ {
+			a, d := off[u], uint64(newDeg[u])
+			copy(adj[w:w+d], adj[a:a+d])
+			copy(cnt[w:w+d], cnt[a:a+d])
+			if first != nil {
+				copy(first[w:w+d], first[a:a+d])
+				copy(last[w:w+d], last[a:a+d])
+			}
+			off[u] = w
+			w += d
+		}
+		off[n] = w
+		// Give the slack back to the allocator.
+		adj = slices.Clone(adj[:w])
+		cnt = slices.Clone(cnt[:w])
+		if first != nil {
+			first, last = slices.Clone(first[:w]), slices.Clone(last[:w])
+		}
+	}
+
+	// A layer whose counts are all 1 stores none.
+	if cnt != nil && allOnes(cnt) {
+		cnt = nil
+	}
+	l.outOff, l.outAdj, l.outCnt, l.first, l.last = off, adj, cnt, first, last
+	if cnt == nil {
+		l.events = uint64(len(adj))
+	} else {
+		for _, c := range cnt {
+			l.events += uint64(c)
+		}
+	}
+	l.buildIn()
+	return l
+}
+
+// buildIn makes the in-CSR from the out-CSR. Actors are visited in ascending order,
+// so each in-list comes out sorted.
+func (l *Layer) buildIn() {
+	n, m := l.n, len(l.outAdj)
+	off := make([]uint64, n+1)
+	for _, v := range l.outAdj {
+		off[v+1]++
+	}
+	for i := 1; i <= n; i++ {
+		off[i] += off[i-1]
+	}
+	adj := make([]uint32, m)
+	var cnt []uint32
+	if l.outCnt != nil {
+		cnt = make([]uint32, m)
+	}
+	next := make([]uint64, n)
+	copy(next, off[:n])
+	for u := 0; u < n; u++ {
+		for i := l.outOff[u]; i < l.outOff[u+1]; i++ {
+			v := l.outAdj[i]
+			j := next[v]
+			next[v]++
+			adj[j] = uint32(u)
+			if cnt != nil {
+				cnt[j] = l.outCnt[i]
+			}
+		}
+	}
+	l.inOff, l.inAdj, l.inCnt = off, adj, cnt
+}
+
+func sub(a []uint32, lo, hi uint64) []uint32 {
+	if a == nil {
+		return nil
+	}
+	return a[lo:hi]
+}
+
+func sub64(a []int64, lo, hi uint64) []int64 {
+	if a == nil {
+		return nil
+	}
+	return a[lo:hi]
+}
+
+func allOnes(a []uint32) bool {
+	for _, c := range a {
+		if c != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// parallelRanges splits the nodes into about 8×workers ranges of similar edge counts
+// and runs f on them with workers goroutines. It returns the OR of f's results.
+func parallelRanges(off []uint64, workers int, f func(lo, hi int) bool) bool {
+	n := len(off) - 1
+	if n == 0 {
+		return false
+	}
+	chunks := 8 * workers
+	m := off[n]
+	bounds := []int{0}
+	for c := 1; c < chunks; c++ {
+		target := m * uint64(c) / uint64(chunks)
+		i := sort.Search(n, func(i int) bool { return off[i] >= target })
+		if i > bounds[len(bounds)-1] {
+			bounds = append(bounds, i)
+		}
+	}
+	if bounds[len(bounds)-1] != n {
+		bounds = append(bounds, n)
+	}
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		result bool
+		jobs   = make(chan int, len(bounds))
+	)
+	for i := 0; i+1 < len(bounds); i++ {
+		jobs <- i
+	}
+	close(jobs)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := false
+			for i := range jobs {
+				if f(bounds[i], bounds[i+1]) {
+					local = true
+				}
+			}
+			if local {
+				mu.Lock()
+				result = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return result
+}
