@@ -1,0 +1,260 @@
+package rank
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/clout-dev/clout/graph"
+)
+
+// Params are the scorer's parameters.
+type Params struct {
+	PageRank PageRankParams
+	// Combine weighs the three sub-scores in the Clout Score.
+	Combine [NumSubs]float64
+	Workers int // 0: one per CPU
+}
+
+// DefaultParams returns the documented defaults: PageRank's defaults, and the Clout
+// Score as 0.3·reach + 0.3·amplification + 0.4·network (of the normalised sub-scores).
+func DefaultParams() Params {
+	return Params{PageRank: DefaultPageRankParams(), Combine: [NumSubs]float64{0.3, 0.3, 0.4}}
+}
+
+// Validate checks the parameters.
+func (p Params) Validate() error {
+	if err := p.PageRank.Validate(); err != nil {
+		return err
+	}
+	var sum float64
+	for s, c := range p.Combine {
+		if c < 0 || math.IsNaN(c) || math.IsInf(c, 0) {
+			return fmt.Errorf("rank: weight of %s in the Clout Score must be ≥ 0, got %g", Sub(s), c)
+		}
+		sum += c
+	}
+	if sum == 0 {
+		return errors.New("rank: the Clout Score weights are all zero")
+	}
+	return nil
+}
+
+// Result holds every user's scores. Slices are indexed by dense user id.
+type Result struct {
+	Signals []Signal
+	// Sub[s] holds sub-score s on 1–100, or nil when no signal of it is present.
+	Sub        [NumSubs][]float64
+	Clout      []float64 // 1–100
+	Rank       []int64   // 1 = highest Clout Score; ties broken by dense id
+	Percentile []float64 // percentage of users with a strictly lower Clout Score
+	Order      []uint32  // user ids by rank
+	PageRank   PageRankResult
+	Timings    Timings
+}
+
+// Timings are the durations of the scorer's steps.
+type Timings struct {
+	PageRank, Signals, Scale time.Duration
+}
+
+// Missing returns the names of the signals the inputs do not carry, with why.
+func (r *Result) Missing() map[string]string {
+	m := map[string]string{}
+	for _, s := range r.Signals {
+		if s.Values == nil {
+			m[s.Name] = s.Missing
+		}
+	}
+	return m
+}
+
+// Score runs the propagation, computes the signals and scales everything to 1–100.
+// prog, which may be nil, follows the propagation's iterations.
+func Score(in Inputs, p Params, prog graph.Progress) (*Result, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	p.PageRank.Workers = p.Workers
+	r := &Result{}
+	t0 := time.Now()
+	pr, err := PageRank(in.Graph, p.PageRank, prog)
+	if err != nil {
+		return nil, err
+	}
+	r.PageRank = pr
+	t1 := time.Now()
+	r.Signals = Signals(in, pr.Rank, p.Workers)
+	t2 := time.Now()
+	scale(r, in.Graph.Nodes(), p)
+	r.Timings = Timings{PageRank: t1.Sub(t0), Signals: t2.Sub(t1), Scale: time.Since(t2)}
+	return r, nil
+}
+
+// check verifies that the per-user slices match the graph.
+func (in Inputs) check() error {
+	if in.Graph == nil {
+		return errors.New("rank: no graph")
+	}
+	n := in.Graph.Nodes()
+	for _, a := range []struct {
+		name string
+		v    []uint32
+	}{{"authored", in.Authored}, {"messages retweeted", in.MessagesRetweeted},
+		{"list count", in.ListCount}, {"list followers", in.ListFollowers}} {
+		if a.v != nil && len(a.v) != n {
+			return fmt.Errorf("rank: %s has %d entries for %d users", a.name, len(a.v), n)
+		}
+	}
+	return nil
+}
+
+// scale turns signals into sub-scores and the Clout Score, and ranks the users.
+//
+// For each signal s present with weight w_s,k > 0 in sub-score k, a user's value x
+// is normalised to [0, 1]: x/100 for percentages, and otherwise on a log scale,
+// (log(1+x) − log(1+min_s)) / (log(1+max_s) − log(1+min_s)), where min_s and max_s
+// are the smallest and largest values of s over all users (a signal equal for
+// everybody counts for nothing). The raw sub-score R_k is the
+// weighted mean of the normalised signals, and the sub-score is 1 + 99·R_k/max R_k.
+// The raw Clout Score C is Σ_k c_k·R_k/max R_k / Σ_k c_k over the sub-scores
+// present, and the Clout Score is 1 + 99·C/max C. Every step is monotone in each
+// signal, deterministic, and relative to the population: the top user scores 100, a
+// user at the floor of every signal (no engagement at all) scores 1.
+func scale(r *Result, n int, p Params) {
+	var raw [NumSubs][]float64
+	for k := range NumSubs {
+		var wsum float64
+		acc := make([]float64, n)
+		for _, s := range r.Signals {
+			wk := s.Weights[k]
+			if s.Values == nil || wk == 0 {
+				continue
+			}
+			wsum += wk
+			addNormalised(acc, s, wk, p.Workers)
+		}
+		if wsum == 0 {
+			continue
+		}
+		for v := range acc {
+			acc[v] /= wsum
+		}
+		raw[k] = acc
+		r.Sub[k] = toScore(acc, p.Workers)
+	}
+
+	c := make([]float64, n)
+	var csum float64
+	for k := range NumSubs {
+		if raw[k] == nil || p.Combine[k] == 0 {
+			continue
+		}
+		csum += p.Combine[k]
+		m := slices.Max(append([]float64{0}, raw[k]...))
+		if m == 0 {
+			continue
+		}
+		f := p.Combine[k] / m
+		parallelFor(n, p.Workers, func(lo, hi int) {
+			for v := lo; v < hi; v++ {
+				c[v] += f * raw[k][v]
+			}
+		})
+	}
+	if csum > 0 {
+		for v := range c {
+			c[v] /= csum
+		}
+	}
+	r.Clout = toScore(c, p.Workers)
+
+	// Rank by raw Clout Score, highest first; ties by dense id.
+	order := make([]uint32, n)
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int {
+		if c[a] != c[b] {
+			if c[a] > c[b] {
+				return -1
+			}
+			return 1
+		}
+		if a < b {
+			return -1
+		}
+		return 1
+	})
+	r.Order = order
+	r.Rank = make([]int64, n)
+	r.Percentile = make([]float64, n)
+	// Users below position i in the order: those after the last tie of order[i].
+	for i := 0; i < n; {
+		j := i
+		for j < n && c[order[j]] == c[order[i]] {
+			j++
+		}
+		below := float64(n-j) / float64(n) * 100
+		for t := i; t < j; t++ {
+			r.Rank[order[t]] = int64(t + 1)
+			r.Percentile[order[t]] = below
+		}
+		i = j
+	}
+}
+
+// addNormalised adds wk × the normalised signal s to acc.
+func addNormalised(acc []float64, s Signal, wk float64, workers int) {
+	if s.Percent {
+		parallelFor(len(acc), workers, func(lo, hi int) {
+			for v := lo; v < hi; v++ {
+				acc[v] += wk * clamp01(s.Values[v]/100)
+			}
+		})
+		return
+	}
+	lo, hi := math.Inf(1), 0.0
+	for _, x := range s.Values {
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	lo = max(lo, 0)
+	if hi <= lo {
+		return // every user has the same value: it tells them apart by nothing
+	}
+	base := math.Log1p(lo)
+	f := wk / (math.Log1p(hi) - base)
+	parallelFor(len(acc), workers, func(a, b int) {
+		for v := a; v < b; v++ {
+			if x := s.Values[v]; x > lo {
+				acc[v] += f * (math.Log1p(x) - base)
+			}
+		}
+	})
+}
+
+// toScore maps raw values ≥ 0 to 1 + 99·x/max x (all 1 when max is 0).
+func toScore(raw []float64, workers int) []float64 {
+	out := make([]float64, len(raw))
+	m := 0.0
+	for _, x := range raw {
+		m = max(m, x)
+	}
+	parallelFor(len(raw), workers, func(lo, hi int) {
+		for v := lo; v < hi; v++ {
+			if m > 0 {
+				out[v] = min(100, 1+99*(raw[v]/m))
+			} else {
+				out[v] = 1
+			}
+		}
+	})
+	return out
+}
+
+func clamp01(x float64) float64 { return min(1, max(0, x)) }

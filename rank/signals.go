@@ -1,0 +1,393 @@
+package rank
+
+import (
+	"math"
+
+	"github.com/clout-dev/clout/graph"
+)
+
+// Sub names a sub-score.
+type Sub uint8
+
+// The three sub-scores of Klout's model.
+const (
+	Reach         Sub = iota // True Reach: the size of the engaged audience
+	Amplification            // how likely a message is to get a reaction
+	Network                  // how influential the engaged audience is
+	NumSubs
+)
+
+var subNames = [NumSubs]string{"reach", "amplification", "network"}
+
+func (s Sub) String() string { return subNames[s] }
+
+// Inputs is what the scorer reads: the graph, and per-user facts that are not edges.
+// A nil slice means the inputs do not carry that fact; the signals built on it are
+// then null, never zero.
+type Inputs struct {
+	Graph *graph.Graph
+	// Authored[u] is the number of distinct posts u wrote that the input shows.
+	Authored []uint32
+	// MessagesRetweeted[u] is the number of distinct posts of u that were retweeted.
+	MessagesRetweeted []uint32
+	// ListCount[u] is the number of lists u is a member of; ListFollowers[u] the
+	// number of followers of those lists.
+	ListCount, ListFollowers []uint32
+}
+
+// Signal is one named per-user measurement: one output column.
+type Signal struct {
+	Name    string
+	Doc     string
+	Integer bool // a count; otherwise a ratio or percentage
+	// Percent signals lie in [0, 100] and are normalised linearly; all others are
+	// normalised on a log scale, log(1+x)/log(1+max).
+	Percent bool
+	// Weights says how much the signal counts in each sub-score (0: shown only).
+	Weights [NumSubs]float64
+	// Values holds one value per user, or nil when the inputs do not carry the
+	// signal; Missing then says which input is lacking.
+	Values  []float64
+	Missing string
+}
+
+// signalSpec describes a signal: its metadata and how to compute it.
+type signalSpec struct {
+	Signal
+	needs   []graph.Kind // layers that must be present
+	needsFn func(in *Inputs) string
+	compute func(c *signalContext, v uint32) float64
+}
+
+// signalContext holds what the per-user computations share.
+type signalContext struct {
+	in     *Inputs
+	layers [graph.NumKinds]*graph.Layer
+	rank   []float64 // PageRank × N: 1 is the average
+}
+
+// Catalogue lists every signal Clout computes, in output column order, with its
+// weights in the sub-scores. The weights are starting values chosen by hand (see the
+// README): a retweet or reply shows an engaged audience more than a follow does.
+func catalogue() []signalSpec {
+	return []signalSpec{
+		// True Reach.
+		{Signal: Signal{Name: "followers", Integer: true, Weights: w(1, 0, 0),
+			Doc: "accounts that follow the user"},
+			needs: kinds(graph.Follows), compute: func(c *signalContext, v uint32) float64 {
+				return float64(c.layers[graph.Follows].InDegree(v))
+			}},
+		{Signal: Signal{Name: "mutual_follows", Integer: true, Weights: w(0.5, 0, 0),
+			Doc: "accounts the user follows that follow back"},
+			needs: kinds(graph.Follows), compute: func(c *signalContext, v uint32) float64 {
+				return float64(mutual(c.layers[graph.Follows], v))
+			}},
+		{Signal: Signal{Name: "friends", Integer: true,
+			Doc: "accounts the user follows (shown, not scored)"},
+			needs: kinds(graph.Follows), compute: func(c *signalContext, v uint32) float64 {
+				return float64(c.layers[graph.Follows].OutDegree(v))
+			}},
+		{Signal: Signal{Name: "engaged_audience", Integer: true, Weights: w(2, 0, 0),
+			Doc: "distinct accounts that retweeted, mentioned, replied to or liked the user"},
+			needsFn: needsInteraction, compute: func(c *signalContext, v uint32) float64 {
+				return float64(engagers(c, v))
+			}},
+		{Signal: Signal{Name: "retweets_received", Integer: true, Weights: w(1, 0, 0),
+			Doc: "retweets of the user's posts"},
+			needs: kinds(graph.Retweets), compute: func(c *signalContext, v uint32) float64 {
+				return float64(inEvents(c.layers[graph.Retweets], v))
+			}},
+		{Signal: Signal{Name: "unique_commenters", Integer: true, Weights: w(1, 0, 0.5),
+			Doc: "distinct accounts that replied to the user"},
+			needs: kinds(graph.Replies), compute: func(c *signalContext, v uint32) float64 {
+				return float64(c.layers[graph.Replies].InDegree(v))
+			}},
+		{Signal: Signal{Name: "unique_likers", Integer: true, Weights: w(1, 0, 0.5),
+			Doc: "distinct accounts that liked the user's posts"},
+			needs: kinds(graph.Likes), compute: func(c *signalContext, v uint32) float64 {
+				return float64(c.layers[graph.Likes].InDegree(v))
+			}},
+		{Signal: Signal{Name: "follower_follow_ratio", Weights: w(0.5, 0, 0.5),
+			Doc: "followers / max(1, friends)"},
+			needs: kinds(graph.Follows), compute: func(c *signalContext, v uint32) float64 {
+				f := c.layers[graph.Follows]
+				return float64(f.InDegree(v)) / float64(max(1, f.OutDegree(v)))
+			}},
+		{Signal: Signal{Name: "followed_back_pct", Percent: true, Weights: w(0.25, 0, 0.25),
+			Doc: "percentage of the accounts the user follows that follow back (0 when none)"},
+			needs: kinds(graph.Follows), compute: func(c *signalContext, v uint32) float64 {
+				f := c.layers[graph.Follows]
+				return pct(mutual(f, v), f.OutDegree(v))
+			}},
+		{Signal: Signal{Name: "mention_count", Integer: true, Weights: w(1, 0, 0),
+			Doc: "mentions of the user"},
+			needs: kinds(graph.Mentions), compute: func(c *signalContext, v uint32) float64 {
+				return float64(inEvents(c.layers[graph.Mentions], v))
+			}},
+		{Signal: Signal{Name: "list_count", Integer: true, Weights: w(0.5, 0, 0.5),
+			Doc: "lists the user is a member of (list inclusions)"},
+			needsFn: func(in *Inputs) string { return nonNil(in.ListCount, "list memberships") },
+			compute: func(c *signalContext, v uint32) float64 { return float64(c.in.ListCount[v]) }},
+		{Signal: Signal{Name: "list_followers", Integer: true, Weights: w(0.5, 0, 0),
+			Doc: "followers of the lists the user is a member of"},
+			needsFn: func(in *Inputs) string { return nonNil(in.ListFollowers, "list followers") },
+			compute: func(c *signalContext, v uint32) float64 { return float64(c.in.ListFollowers[v]) }},
+
+		// Amplification.
+		{Signal: Signal{Name: "unique_retweeters", Integer: true, Weights: w(0, 1, 0.5),
+			Doc: "distinct accounts that retweeted the user"},
+			needs: kinds(graph.Retweets), compute: func(c *signalContext, v uint32) float64 {
+				return float64(c.layers[graph.Retweets].InDegree(v))
+			}},
+		{Signal: Signal{Name: "unique_messages_retweeted", Integer: true, Weights: w(0, 1, 0),
+			Doc: "distinct posts of the user that were retweeted"},
+			needsFn: func(in *Inputs) string { return nonNil(in.MessagesRetweeted, "post ids of retweeted posts") },
+			compute: func(c *signalContext, v uint32) float64 { return float64(c.in.MessagesRetweeted[v]) }},
+		{Signal: Signal{Name: "likes_per_post", Weights: w(0, 1, 0),
+			Doc: "likes received / max(1, posts seen)"},
+			needs: kinds(graph.Likes), needsFn: needsPosts, compute: func(c *signalContext, v uint32) float64 {
+				return float64(inEvents(c.layers[graph.Likes], v)) / float64(max(1, c.in.Authored[v]))
+			}},
+		{Signal: Signal{Name: "comments_per_post", Weights: w(0, 1, 0),
+			Doc: "replies received / max(1, posts seen)"},
+			needs: kinds(graph.Replies), needsFn: needsPosts, compute: func(c *signalContext, v uint32) float64 {
+				return float64(inEvents(c.layers[graph.Replies], v)) / float64(max(1, c.in.Authored[v]))
+			}},
+		{Signal: Signal{Name: "follower_retweet_pct", Percent: true, Weights: w(0, 0.5, 0),
+			Doc: "percentage of followers who retweeted the user (0 without followers)"},
+			needs: kinds(graph.Follows, graph.Retweets), compute: func(c *signalContext, v uint32) float64 {
+				return followerPct(c, graph.Retweets, v)
+			}},
+		{Signal: Signal{Name: "unique_mention_senders", Integer: true, Weights: w(0, 1, 0.5),
+			Doc: "distinct accounts that mentioned the user"},
+			needs: kinds(graph.Mentions), compute: func(c *signalContext, v uint32) float64 {
+				return float64(c.layers[graph.Mentions].InDegree(v))
+			}},
+		{Signal: Signal{Name: "follower_mention_pct", Percent: true, Weights: w(0, 0.5, 0),
+			Doc: "percentage of followers who mentioned the user (0 without followers)"},
+			needs: kinds(graph.Follows, graph.Mentions), compute: func(c *signalContext, v uint32) float64 {
+				return followerPct(c, graph.Mentions, v)
+			}},
+		{Signal: Signal{Name: "inbound_per_outbound", Weights: w(0, 1, 0),
+			Doc: "interactions received / max(1, interactions made), over retweets, mentions, replies and likes"},
+			needsFn: needsInteraction, compute: func(c *signalContext, v uint32) float64 {
+				var in, out uint64
+				for k := graph.Retweets; k < graph.NumKinds; k++ {
+					if l := c.layers[k]; l != nil {
+						in += inEvents(l, v)
+						out += outEvents(l, v)
+					}
+				}
+				return float64(in) / float64(max(1, out))
+			}},
+		{Signal: Signal{Name: "update_count", Integer: true,
+			Doc: "distinct posts by the user that the input shows (shown, not scored)"},
+			needsFn: needsPosts, compute: func(c *signalContext, v uint32) float64 { return float64(c.in.Authored[v]) }},
+
+		// Network: the influence of the engaged audience, from the propagation.
+		{Signal: Signal{Name: "pagerank", Weights: w(0, 0, 4),
+			Doc: "propagated influence, PageRank × number of users (1 is the average)"},
+			compute: func(c *signalContext, v uint32) float64 { return c.rank[v] }},
+		{Signal: Signal{Name: "follower_influence", Weights: w(0, 0, 0.5),
+			Doc: "sum of the followers' pagerank"},
+			needs: kinds(graph.Follows), compute: func(c *signalContext, v uint32) float64 {
+				return inRankSum(c, graph.Follows, v)
+			}},
+		{Signal: Signal{Name: "engager_influence", Weights: w(0, 0, 1),
+			Doc: "sum of the pagerank of the distinct accounts that retweeted, mentioned, replied to or liked the user"},
+			needsFn: needsInteraction, compute: func(c *signalContext, v uint32) float64 {
+				return engagerRankSum(c, v)
+			}},
+	}
+}
+
+// Signals computes every signal of the catalogue for every user. rank is the
+// PageRank vector (summing to 1) that the network signals read.
+func Signals(in Inputs, pagerank []float64, workers int) []Signal {
+	g := in.Graph
+	n := g.Nodes()
+	c := &signalContext{in: &in, rank: make([]float64, n)}
+	for k := range graph.NumKinds {
+		c.layers[k] = g.Layer(k)
+	}
+	for i, r := range pagerank {
+		c.rank[i] = r * float64(n)
+	}
+	specs := catalogue()
+	out := make([]Signal, len(specs))
+	for i := range specs {
+		s := &specs[i]
+		out[i] = s.Signal
+		if why := s.missing(&in); why != "" {
+			out[i].Missing = why
+			continue
+		}
+		vals := make([]float64, n)
+		parallelFor(n, workers, func(lo, hi int) {
+			for v := lo; v < hi; v++ {
+				vals[v] = s.compute(c, uint32(v))
+			}
+		})
+		out[i].Values = vals
+	}
+	return out
+}
+
+// missing says which input the signal lacks, or "" when it can be computed.
+func (s *signalSpec) missing(in *Inputs) string {
+	for _, k := range s.needs {
+		if !in.Graph.Has(k) {
+			return "no " + k.String() + " layer in the inputs"
+		}
+	}
+	if s.needsFn != nil {
+		return s.needsFn(in)
+	}
+	return ""
+}
+
+func w(reach, amp, net float64) [NumSubs]float64 { return [NumSubs]float64{reach, amp, net} }
+
+func kinds(k ...graph.Kind) []graph.Kind { return k }
+
+func nonNil(a []uint32, what string) string {
+	if a == nil {
+		return "no " + what + " in the inputs"
+	}
+	return ""
+}
+
+func needsPosts(in *Inputs) string { return nonNil(in.Authored, "posts") }
+
+func needsInteraction(in *Inputs) string {
+	for k := graph.Retweets; k < graph.NumKinds; k++ {
+		if in.Graph.Has(k) {
+			return ""
+		}
+	}
+	return "no retweets, mentions, replies or likes layer in the inputs"
+}
+
+func pct(part, whole int) float64 {
+	if whole == 0 {
+		return 0
+	}
+	return 100 * float64(part) / float64(whole)
+}
+
+// inEvents returns the number of events received by v in layer l.
+func inEvents(l *graph.Layer, v uint32) uint64 {
+	actors, counts := l.In(v)
+	if counts == nil {
+		return uint64(len(actors))
+	}
+	var s uint64
+	for _, c := range counts {
+		s += uint64(c)
+	}
+	return s
+}
+
+// outEvents returns the number of events made by u in layer l.
+func outEvents(l *graph.Layer, u uint32) uint64 {
+	targets, counts := l.Out(u)
+	if counts == nil {
+		return uint64(len(targets))
+	}
+	var s uint64
+	for _, c := range counts {
+		s += uint64(c)
+	}
+	return s
+}
+
+// mutual returns |out(v) ∩ in(v)| in layer l: both lists are sorted.
+func mutual(l *graph.Layer, v uint32) int {
+	out, _ := l.Out(v)
+	in, _ := l.In(v)
+	return intersect(out, in)
+}
+
+// intersect returns the size of the intersection of two ascending lists.
+func intersect(a, b []uint32) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// followerPct returns the percentage of v's followers who are actors of v in layer k.
+func followerPct(c *signalContext, k graph.Kind, v uint32) float64 {
+	followers, _ := c.layers[graph.Follows].In(v)
+	actors, _ := c.layers[k].In(v)
+	return pct(intersect(followers, actors), len(followers))
+}
+
+// forEachEngager calls f once for every distinct actor of v over the interaction
+// layers, merging their ascending in-lists.
+func forEachEngager(c *signalContext, v uint32, f func(u uint32)) {
+	var lists [graph.NumKinds][]uint32
+	m := 0
+	for k := graph.Retweets; k < graph.NumKinds; k++ {
+		if l := c.layers[k]; l != nil {
+			if a, _ := l.In(v); len(a) > 0 {
+				lists[m] = a
+				m++
+			}
+		}
+	}
+	if m == 1 {
+		for _, u := range lists[0] {
+			f(u)
+		}
+		return
+	}
+	for {
+		next, any := uint32(math.MaxUint32), false
+		for i := 0; i < m; i++ {
+			if len(lists[i]) > 0 && (!any || lists[i][0] < next) {
+				next, any = lists[i][0], true
+			}
+		}
+		if !any {
+			return
+		}
+		f(next)
+		for i := 0; i < m; i++ {
+			if len(lists[i]) > 0 && lists[i][0] == next {
+				lists[i] = lists[i][1:]
+			}
+		}
+	}
+}
+
+func engagers(c *signalContext, v uint32) int {
+	n := 0
+	forEachEngager(c, v, func(uint32) { n++ })
+	return n
+}
+
+func engagerRankSum(c *signalContext, v uint32) float64 {
+	var s float64
+	forEachEngager(c, v, func(u uint32) { s += c.rank[u] })
+	return s
+}
+
+func inRankSum(c *signalContext, k graph.Kind, v uint32) float64 {
+	actors, _ := c.layers[k].In(v)
+	var s float64
+	for _, u := range actors {
+		s += c.rank[u]
+	}
+	return s
+}

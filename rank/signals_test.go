@@ -1,0 +1,126 @@
+package rank
+
+import (
+	"math"
+	"testing"
+
+	"github.com/clout-dev/clout/graph"
+)
+
+// smallGraph is a four-user graph whose signals are easy to count by hand:
+//
+//	retweets: 1→0 ×2, 2→0, 3→1
+//	mentions: 2→1 ×3
+//	follows:  0→1, 1→0, 2→0, 3→0, 0→3
+func smallGraph(t *testing.T, withFollows bool) *graph.Graph {
+	t.Helper()
+	var b graph.Builder
+	b.Add(graph.Retweets, 1, 0, 2)
+	b.Add(graph.Retweets, 2, 0, 1)
+	b.Add(graph.Retweets, 3, 1, 1)
+	b.Add(graph.Mentions, 2, 1, 3)
+	if withFollows {
+		for _, e := range [][2]uint32{{0, 1}, {1, 0}, {2, 0}, {3, 0}, {0, 3}} {
+			b.Add(graph.Follows, e[0], e[1], 1)
+		}
+	}
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func signal(t *testing.T, sigs []Signal, name string) Signal {
+	t.Helper()
+	for _, s := range sigs {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no signal %q", name)
+	return Signal{}
+}
+
+func TestSignals(t *testing.T) {
+	g := smallGraph(t, true)
+	authored := []uint32{0, 2, 1, 1}
+	sigs := Signals(Inputs{Graph: g, Authored: authored}, []float64{0.25, 0.25, 0.25, 0.25}, 2)
+	// Every expected value is counted by hand from smallGraph's edge list.
+	for _, tc := range []struct {
+		name string
+		want []float64
+	}{
+		{"followers", []float64{3, 1, 0, 1}},                    // in-degree in follows
+		{"friends", []float64{2, 1, 1, 1}},                      // out-degree in follows
+		{"mutual_follows", []float64{2, 1, 0, 1}},               // 0↔1, 0↔3
+		{"followed_back_pct", []float64{100, 100, 0, 100}},      // mutual/friends
+		{"follower_follow_ratio", []float64{1.5, 1, 0, 1}},      // followers/max(1,friends)
+		{"retweets_received", []float64{3, 1, 0, 0}},            // 2+1 for user 0
+		{"unique_retweeters", []float64{2, 1, 0, 0}},            // {1,2} and {3}
+		{"mention_count", []float64{0, 3, 0, 0}},                // 2→1 three times
+		{"unique_mention_senders", []float64{0, 1, 0, 0}},       // {2}
+		{"engaged_audience", []float64{2, 2, 0, 0}},             // {1,2} and {2,3}
+		{"follower_retweet_pct", []float64{200.0 / 3, 0, 0, 0}}, // followers of 0 are {1,2,3}; retweeters {1,2}
+		{"follower_mention_pct", []float64{0, 0, 0, 0}},         // 1's only follower 0 never mentions
+		{"inbound_per_outbound", []float64{3, 4.0 / 2, 0, 0}},   // user 1: in 1+3, out 2
+		{"update_count", []float64{0, 2, 1, 1}},                 // the authored slice
+		{"comments_per_post", nil},                              // no replies layer: null
+		{"pagerank", []float64{1, 1, 1, 1}},                     // 0.25 × 4 users
+		{"follower_influence", []float64{3, 1, 0, 1}},           // sum of followers' pagerank (1 each)
+		{"engager_influence", []float64{2, 2, 0, 0}},            // sum over engagers
+	} {
+		s := signal(t, sigs, tc.name)
+		if tc.want == nil {
+			if s.Values != nil || s.Missing == "" {
+				t.Errorf("%s: got %v (missing %q), want null with a reason", tc.name, s.Values, s.Missing)
+			}
+			continue
+		}
+		if len(s.Values) != len(tc.want) {
+			t.Fatalf("%s: got %v (missing %q), want %v", tc.name, s.Values, s.Missing, tc.want)
+		}
+		for i := range tc.want {
+			if math.Abs(s.Values[i]-tc.want[i]) > 1e-12 {
+				t.Errorf("%s[%d] = %g, want %g", tc.name, i, s.Values[i], tc.want[i])
+			}
+		}
+	}
+}
+
+func TestSignalsMissing(t *testing.T) {
+	g := smallGraph(t, false)
+	sigs := Signals(Inputs{Graph: g}, make([]float64, g.Nodes()), 1)
+	// Without follows, posts and lists these cannot be computed and must be null.
+	for _, name := range []string{"followers", "mutual_follows", "friends", "follower_follow_ratio",
+		"followed_back_pct", "follower_retweet_pct", "follower_mention_pct", "list_count",
+		"list_followers", "unique_messages_retweeted", "likes_per_post", "comments_per_post",
+		"update_count", "unique_likers", "unique_commenters", "follower_influence"} {
+		if s := signal(t, sigs, name); s.Values != nil || s.Missing == "" {
+			t.Errorf("%s: want null with a reason, got %d values", name, len(s.Values))
+		}
+	}
+	// These need only retweets or mentions.
+	for _, name := range []string{"retweets_received", "unique_retweeters", "mention_count",
+		"engaged_audience", "inbound_per_outbound", "pagerank", "engager_influence"} {
+		if s := signal(t, sigs, name); s.Values == nil {
+			t.Errorf("%s: null (%s), want values", name, s.Missing)
+		}
+	}
+}
+
+func TestIntersect(t *testing.T) {
+	for _, tc := range []struct {
+		a, b []uint32
+		want int
+	}{
+		{nil, nil, 0},
+		{[]uint32{1, 2, 3}, []uint32{2, 3, 4}, 2},
+		{[]uint32{1, 5, 9}, []uint32{2, 6}, 0},
+		{[]uint32{7}, []uint32{7}, 1},
+	} {
+		if got := intersect(tc.a, tc.b); got != tc.want {
+			t.Errorf("intersect(%v, %v) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
