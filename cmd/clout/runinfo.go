@@ -1,0 +1,188 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/clout-dev/clout/graph"
+	"github.com/clout-dev/clout/rank"
+)
+
+// runInfo is run.json: what was computed from what, with which parameters.
+type runInfo struct {
+	Tool       string             `json:"tool"`
+	Version    string             `json:"version"`
+	GoVersion  string             `json:"go_version"`
+	StartedAt  string             `json:"started_at"`
+	FinishedAt string             `json:"finished_at"`
+	Inputs     []inputInfo        `json:"inputs"`
+	Window     windowInfo         `json:"window"`
+	Parameters paramInfo          `json:"parameters"`
+	Graph      graphInfo          `json:"graph"`
+	PageRank   pagerankInfo       `json:"pagerank"`
+	Missing    map[string]string  `json:"missing_signals"`
+	Outputs    []outputInfo       `json:"outputs"`
+	Timings    map[string]float64 `json:"timings_seconds"`
+}
+
+type inputInfo struct {
+	Path        string           `json:"path"`
+	Embedded    bool             `json:"embedded,omitempty"`
+	Format      string           `json:"format"`
+	Layer       string           `json:"layer,omitempty"`
+	Platform    string           `json:"platform"`
+	Partial     bool             `json:"partial,omitempty"`
+	Note        string           `json:"note,omitempty"`
+	Bytes       int64            `json:"bytes"`
+	SHA256      string           `json:"sha256"`
+	Lines       int64            `json:"lines"`
+	Records     int64            `json:"records"`
+	Skipped     int64            `json:"skipped"`
+	FirstBad    []string         `json:"first_bad,omitempty"`
+	OutOfWindow int64            `json:"out_of_window"`
+	Events      map[string]int64 `json:"events"`
+}
+
+type windowInfo struct {
+	Since string `json:"since,omitempty"`
+	Until string `json:"until,omitempty"`
+}
+
+type paramInfo struct {
+	Damping        float64            `json:"damping"`
+	Tolerance      float64            `json:"tolerance"`
+	MaxIter        int                `json:"max_iter"`
+	LayerWeights   map[string]float64 `json:"layer_weights"`
+	CountTransform string             `json:"count_transform"`
+	Combine        map[string]float64 `json:"combine"`
+	Workers        int                `json:"workers"`
+	OnBadLine      string             `json:"on_bad_line"`
+}
+
+type layerInfo struct {
+	Edges     int    `json:"edges"`
+	Events    uint64 `json:"events"`
+	SelfLoops uint64 `json:"self_loops_dropped"`
+	Timed     bool   `json:"timed"`
+}
+
+type graphInfo struct {
+	Users  int                  `json:"users"`
+	Edges  int                  `json:"edges"`
+	Bytes  int64                `json:"bytes"`
+	Layers map[string]layerInfo `json:"layers"`
+}
+
+type pagerankInfo struct {
+	Iterations int     `json:"iterations"`
+	Delta      float64 `json:"delta"`
+	Converged  bool    `json:"converged"`
+}
+
+type outputInfo struct {
+	Path   string `json:"path"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+	Rows   int    `json:"rows"`
+}
+
+// timings records step durations in order.
+type timings struct {
+	names []string
+	d     map[string]time.Duration
+}
+
+func (t *timings) add(name string, since time.Time) {
+	if t.d == nil {
+		t.d = map[string]time.Duration{}
+	}
+	t.names = append(t.names, name)
+	t.d[name] = time.Since(since)
+}
+
+func (t *timings) get(name string) string { return t.d[name].Round(time.Millisecond).String() }
+
+func fileInfo(path string, rows int) outputInfo {
+	o := outputInfo{Path: path, Rows: rows}
+	f, err := os.Open(path)
+	if err != nil {
+		return o
+	}
+	defer f.Close()
+	h := sha256.New()
+	o.Bytes, _ = io.Copy(h, f)
+	o.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return o
+}
+
+func unixString(t int64) string {
+	if t == graph.NoTime {
+		return ""
+	}
+	return time.Unix(t, 0).UTC().Format(time.RFC3339)
+}
+
+func newRunInfo(c *scoreConfig, srcs []*source, g *graph.Graph, res *rank.Result, outs []outputInfo, tm timings, started time.Time) *runInfo {
+	info := &runInfo{
+		Tool: "clout", Version: version(), GoVersion: runtime.Version(),
+		StartedAt:  started.UTC().Format(time.RFC3339),
+		FinishedAt: time.Now().UTC().Format(time.RFC3339),
+		Window:     windowInfo{Since: unixString(c.ingest.Since), Until: unixString(c.ingest.Until)},
+		Missing:    res.Missing(),
+		Outputs:    outs,
+		Timings:    map[string]float64{},
+	}
+	for _, s := range srcs {
+		ii := inputInfo{Path: s.Path, Embedded: s.embedded, Format: s.report.Format, Layer: s.Layer,
+			Platform: s.platform, Partial: s.Partial, Note: s.Note, Bytes: s.bytes, SHA256: s.sha,
+			Lines: s.report.Lines, Records: s.report.Records, Skipped: s.report.Skipped,
+			OutOfWindow: s.report.OutOfWindow, Events: map[string]int64{}}
+		for _, e := range s.report.FirstBad {
+			ii.FirstBad = append(ii.FirstBad, e.Error())
+		}
+		for k, n := range s.report.Events {
+			if n > 0 {
+				ii.Events[graph.Kind(k).String()] = n
+			}
+		}
+		info.Inputs = append(info.Inputs, ii)
+	}
+	p := c.params
+	info.Parameters = paramInfo{Damping: p.PageRank.Damping, Tolerance: p.PageRank.Tolerance,
+		MaxIter: p.PageRank.MaxIter, LayerWeights: map[string]float64{}, CountTransform: p.PageRank.Transform.String(),
+		Combine: map[string]float64{}, Workers: p.Workers, OnBadLine: badLineFlag{&c.ingest.OnBadLine}.String()}
+	for k, w := range p.PageRank.LayerWeights {
+		info.Parameters.LayerWeights[graph.Kind(k).String()] = w
+	}
+	for s, w := range p.Combine {
+		info.Parameters.Combine[rank.Sub(s).String()] = w
+	}
+	info.Graph = graphInfo{Users: g.Nodes(), Edges: g.Edges(), Bytes: g.Bytes(), Layers: map[string]layerInfo{}}
+	for k := range graph.NumKinds {
+		if l := g.Layer(k); l != nil {
+			info.Graph.Layers[k.String()] = layerInfo{Edges: l.Edges(), Events: l.Events(), SelfLoops: g.SelfLoops(k), Timed: l.Timed()}
+		}
+	}
+	info.PageRank = pagerankInfo{Iterations: res.PageRank.Iterations, Delta: res.PageRank.Delta, Converged: res.PageRank.Converged}
+	for _, n := range tm.names {
+		info.Timings[n] = tm.d[n].Seconds()
+	}
+	return info
+}
+
+// layerSummary is "retweets 328132, mentions 145465, …" for the summary line.
+func layerSummary(g *graph.Graph) string {
+	var parts []string
+	for k := range graph.NumKinds {
+		if l := g.Layer(k); l != nil {
+			parts = append(parts, fmt.Sprintf("%s %d", k, l.Edges()))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

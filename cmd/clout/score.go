@@ -1,0 +1,368 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/clout-dev/clout/cmd/internal/sink"
+	"github.com/clout-dev/clout/datasets"
+	"github.com/clout-dev/clout/graph"
+	"github.com/clout-dev/clout/ingest"
+	"github.com/clout-dev/clout/rank"
+)
+
+// scoreConfig is everything `clout score` was asked to do.
+type scoreConfig struct {
+	out      string
+	csv      bool
+	edges    bool
+	from     string
+	top      int
+	progress progressMode
+	platform string
+	ingest   ingest.Options
+	params   rank.Params
+
+	dataset  string
+	layers   [graph.NumKinds]pathList
+	activity pathList
+	table    pathList
+	paths    []string
+}
+
+func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := scoreConfig{params: rank.DefaultParams(), progress: "auto"}
+	c.ingest.Since, c.ingest.Until = graph.NoTime, graph.NoTime
+	fs := newFlagSet("score", "score [flags] [PATH...]", stderr)
+	fs.StringVar(&c.out, "out", "out", "output `folder` for scores.parquet and run.json")
+	fs.BoolVar(&c.csv, "csv", false, "also write scores.csv")
+	fs.BoolVar(&c.edges, "edges", true, "also write edges.parquet, the aggregated graph (what `clout load neo4j` loads)")
+	fs.StringVar(&c.from, "from", "files", "where the graph comes from: files, or neo4j (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD or NEO4J_PASSWORD_FILE); scores are then written back to it")
+	fs.IntVar(&c.top, "top", 20, "print the top `N` users (0: none)")
+	fs.Var(&c.progress, "progress", "progress bars on stderr: auto (on a terminal), always or never")
+	fs.StringVar(&c.platform, "platform", "snap", "platform `name` of inputs given by flags (a manifest names its own)")
+	fs.StringVar(&c.dataset, "dataset", "", "a dataset manifest (JSON), or a folder holding dataset.json")
+	for k := range graph.NumKinds {
+		fs.Var(&c.layers[k], k.String(), "SNAP edge list `file` (src dst [count]) of the "+k.String()+" layer; repeatable")
+	}
+	fs.Var(&c.activity, "activity", "SNAP Higgs activity `file` (userA userB unix_ts RT|MT|RE); repeatable")
+	fs.Var(&c.table, "interactions", "interactions table `file` (CSV, TSV or Parquet with actor,target,type,time[,post_id]); repeatable")
+	since, until := &timeFlag{graph.NoTime}, &timeFlag{graph.NoTime}
+	fs.Var(since, "since", "count only events at or after `time` (RFC 3339 or Unix seconds)")
+	fs.Var(until, "until", "count only events before `time` (RFC 3339 or Unix seconds)")
+	fs.Var(badLineFlag{&c.ingest.OnBadLine}, "on-bad-line", "fail on a malformed line, or skip it and report a count (fail|skip)")
+	pr := &c.params.PageRank
+	fs.Float64Var(&pr.Damping, "damping", pr.Damping, "PageRank damping factor, in (0, 1)")
+	fs.Float64Var(&pr.Tolerance, "tolerance", pr.Tolerance, "PageRank convergence tolerance (L1 change between iterations)")
+	fs.IntVar(&pr.MaxIter, "max-iter", pr.MaxIter, "PageRank iteration cap")
+	fs.Var(layerWeights{&pr.LayerWeights}, "layer-weights", "propagation weight of each layer, e.g. follows=0.5,retweets=1")
+	fs.Var(transformFlag{&pr.Transform}, "count-transform", "edge weight from its event count: log (1+ln c), linear (c) or binary (1)")
+	fs.IntVar(&c.params.Workers, "workers", 0, "worker goroutines (0: one per CPU)")
+	if done, err := parseFlags(fs, args); done || err != nil {
+		return err
+	}
+	c.ingest.Since, c.ingest.Until = since.t, until.t
+	c.paths = fs.Args()
+	if c.from != "files" && c.from != "neo4j" {
+		return usageErr("--from must be files or neo4j, got %q", c.from)
+	}
+	if c.ingest.Since != graph.NoTime && c.ingest.Until != graph.NoTime && c.ingest.Until <= c.ingest.Since {
+		return usageErr("--until must be after --since")
+	}
+	if c.top < 0 {
+		return usageErr("--top must be ≥ 0, got %d", c.top)
+	}
+	if c.params.Workers < 0 {
+		return usageErr("--workers must be ≥ 0, got %d", c.params.Workers)
+	}
+	if err := c.params.Validate(); err != nil {
+		return usageErr("%v", err)
+	}
+	return score(ctx, &c, stdout, stderr)
+}
+
+// source is one input file with what is known of it.
+type source struct {
+	ingest.Input
+	platform string
+	embedded bool
+	bytes    int64
+	sha      string
+	report   ingest.Report
+}
+
+// inputs resolves the flags and paths to input files.
+func (c *scoreConfig) inputs() ([]*source, error) {
+	var srcs []*source
+	add := func(path, format string, layer string, platform string) {
+		srcs = append(srcs, &source{Input: ingest.Input{Path: path, Format: format, Layer: layer}, platform: platform})
+	}
+	addManifest := func(path string) error {
+		m, err := ingest.LoadManifest(path)
+		if err != nil {
+			return inputErr(err)
+		}
+		for _, in := range m.Inputs {
+			srcs = append(srcs, &source{Input: in, platform: m.Platform})
+		}
+		return nil
+	}
+	if c.dataset != "" {
+		p := c.dataset
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			p = filepath.Join(p, "dataset.json")
+		}
+		if err := addManifest(p); err != nil {
+			return nil, err
+		}
+	}
+	for k := range graph.NumKinds {
+		for _, p := range c.layers[k] {
+			add(p, ingest.FormatEdgeList, k.String(), c.platform)
+		}
+	}
+	for _, p := range c.activity {
+		add(p, ingest.FormatHiggsActivity, "", c.platform)
+	}
+	for _, p := range c.table {
+		add(p, "", "", c.platform) // interactions: CSV/TSV or Parquet, told apart by content
+	}
+	for _, p := range c.paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, inputErr(fmt.Errorf("input: %w", err))
+		}
+		if fi.IsDir() {
+			m := filepath.Join(p, "dataset.json")
+			if _, err := os.Stat(m); err != nil {
+				return nil, inputErr(fmt.Errorf("input: %s: a folder without a known dataset (no dataset.json)", p))
+			}
+			if err := addManifest(m); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		add(p, "", "", c.platform)
+	}
+	if len(srcs) == 0 {
+		// The bundled default: the SNAP Higgs activity file, embedded in the binary.
+		s := &source{Input: ingest.Input{Path: datasets.HiggsActivityPath, Format: ingest.FormatHiggsActivity},
+			platform: "twitter", embedded: true}
+		s.Open = func() (io.ReadCloser, error) {
+			r, _ := datasets.HiggsActivity()
+			return r, nil
+		}
+		srcs = append(srcs, s)
+	}
+	return srcs, nil
+}
+
+// hashingReader hashes and counts what is read through it. Close first reads what
+// the consumer left (a gzip trailer, say), so the checksum covers the whole file.
+type hashingReader struct {
+	r        io.ReadCloser
+	h        hash.Hash
+	n        int64
+	p        graph.Progress
+	drainErr error
+	closed   bool
+}
+
+func (h *hashingReader) Read(b []byte) (int, error) {
+	n, err := h.r.Read(b)
+	h.h.Write(b[:n])
+	h.n += int64(n)
+	h.p.Add(int64(n))
+	return n, err
+}
+
+func (h *hashingReader) Close() error {
+	if h.closed {
+		return nil
+	}
+	h.closed = true
+	_, h.drainErr = io.Copy(io.Discard, readerOnly{h})
+	return h.r.Close()
+}
+
+type readerOnly struct{ io.Reader }
+
+// load reads every input into the interner and the builder.
+func (c *scoreConfig) load(ctx context.Context, srcs []*source, pg *progress, sk *ingest.Sink) error {
+	for _, s := range srcs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b := pg.step("read "+filepath.Base(s.Path), true)
+		open := s.Open
+		if open == nil {
+			path := s.Path
+			open = func() (io.ReadCloser, error) { return os.Open(path) }
+		}
+		var hr *hashingReader
+		in := s.Input
+		in.Open = func() (io.ReadCloser, error) {
+			r, err := open()
+			if err != nil {
+				return nil, err
+			}
+			if f, ok := r.(*os.File); ok {
+				if fi, err := f.Stat(); err == nil {
+					b.SetTotal(fi.Size())
+				}
+			}
+			hr = &hashingReader{r: r, h: sha256.New(), p: b}
+			return hr, nil
+		}
+		opt := c.ingest
+		opt.Platform = s.platform
+		rep, err := ingest.ReadInput(in, sk, opt)
+		b.done()
+		if err != nil {
+			return inputErr(err)
+		}
+		if hr != nil {
+			hr.Close()
+			if hr.drainErr != nil {
+				return inputErr(fmt.Errorf("input: %s: %w", s.Path, hr.drainErr))
+			}
+			s.bytes, s.sha = hr.n, hex.EncodeToString(hr.h.Sum(nil))
+		}
+		s.report = rep
+		if rep.Skipped > 0 {
+			fmt.Fprintf(os.Stderr, "clout: %s: skipped %d bad lines; first: %v\n", s.Path, rep.Skipped, rep.FirstBad)
+		}
+	}
+	return nil
+}
+
+func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error {
+	started := time.Now()
+	var tm timings
+	pg := newProgress(c.progress, stderr)
+	sk := ingest.NewSink()
+	ids := sk.IDs
+
+	// Ingest, from files or from Neo4j.
+	t := time.Now()
+	var srcs []*source
+	if c.from == "neo4j" {
+		if len(c.paths) > 0 || c.dataset != "" {
+			return usageErr("--from neo4j takes no input files")
+		}
+		var err error
+		if srcs, err = readNeo4j(ctx, c, pg, sk); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if srcs, err = c.inputs(); err != nil {
+			return err
+		}
+		if err := c.load(ctx, srcs, pg, sk); err != nil {
+			return err
+		}
+	}
+	if ids.Len() == 0 {
+		return inputErr(errors.New("input: the inputs hold no users (empty files, or every event outside --since/--until)"))
+	}
+	sk.Graph.Grow(uint64(ids.Len()))
+	tm.add("ingest", t)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	// Build.
+	t = time.Now()
+	b := pg.step("build", false)
+	g, err := sk.Graph.Build(c.params.Workers, b)
+	b.done()
+	if err != nil {
+		return inputErr(err)
+	}
+	tm.add("build", t)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	// Score.
+	t = time.Now()
+	b = pg.step("propagate", false)
+	res, err := rank.Score(rank.Inputs{
+		Graph:             g,
+		Authored:          sk.Posts.Authored(g.Nodes()),
+		MessagesRetweeted: sk.Posts.Retweeted(g.Nodes()),
+	}, c.params, b)
+	b.done()
+	if err != nil {
+		return err
+	}
+	tm.add("score", t)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	// Write: scores first, then run.json, which names the scores file's checksum.
+	t = time.Now()
+	tbl := scoreTable(res, ids)
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		return outputErr(fmt.Errorf("output: %w", err))
+	}
+	b = pg.step("write", false)
+	var outs []outputInfo
+	scoresPath := filepath.Join(c.out, "scores.parquet")
+	if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{}); err != nil {
+		b.done()
+		return outputErr(err)
+	}
+	outs = append(outs, fileInfo(scoresPath, tbl.Rows()))
+	if c.csv {
+		csvPath := filepath.Join(c.out, "scores.csv")
+		if err := sink.WriteFileAtomic(csvPath, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, tbl) }); err != nil {
+			b.done()
+			return outputErr(err)
+		}
+		outs = append(outs, fileInfo(csvPath, tbl.Rows()))
+	}
+	if c.edges {
+		et := edgeTable(g, ids)
+		edgesPath := filepath.Join(c.out, "edges.parquet")
+		if err := sink.WriteParquet(edgesPath, et, sink.ParquetOptions{}); err != nil {
+			b.done()
+			return outputErr(err)
+		}
+		outs = append(outs, fileInfo(edgesPath, et.Rows()))
+	}
+	b.Add(int64(tbl.Rows()))
+	b.done()
+	tm.add("write", t)
+
+	info := newRunInfo(c, srcs, g, res, outs, tm, started)
+	if err := sink.WriteJSONAtomic(filepath.Join(c.out, "run.json"), info); err != nil {
+		return outputErr(err)
+	}
+
+	if c.from == "neo4j" {
+		if err := writeBackNeo4j(ctx, c, tbl); err != nil {
+			return err
+		}
+	}
+
+	if c.top > 0 {
+		if err := printTop(stdout, tbl, c.top, false); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stderr, "clout: %d users, %d edges (%s), %d PageRank iterations; ingest %s, build %s, score %s, write %s; wrote %s\n",
+		g.Nodes(), g.Edges(), layerSummary(g), res.PageRank.Iterations,
+		tm.get("ingest"), tm.get("build"), tm.get("score"), tm.get("write"), c.out)
+	return nil
+}
