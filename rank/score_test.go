@@ -60,7 +60,7 @@ func TestScaleTiesAndFloor(t *testing.T) {
 	scale(r, 4, DefaultParams())
 	for i := range 4 {
 		if r.Clout[i] != 1 || r.Rank[i] != int64(i+1) || r.Percentile[i] != 0 {
-			t.Errorf("user %d: clout %g rank %d pct %g, want 1, %d, 0", i, r.Clout[i], r.Rank[i], i+1, r.Percentile[i])
+			t.Errorf("user %d: clout %g rank %d pct %g, want 1, %d, 0", i, r.Clout[i], r.Rank[i], r.Percentile[i], i+1)
 		}
 	}
 }

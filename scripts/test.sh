@@ -5,9 +5,12 @@
 #
 #   scripts/test.sh            everything
 #   FUZZTIME=0 scripts/test.sh skip the fuzzing
+#   CLOUT_NEO4J=0 scripts/test.sh   do not install or start Neo4j (its tests then
+#                                   skip, or fail under CI=true)
 #
 # Installs what the tests need into the cache folder (${CLOUT_CACHE:-~/.cache/clout}):
-# a Python virtualenv with pyarrow and duckdb (second readers of our Parquet).
+# a Python virtualenv with pyarrow and duckdb (second readers of our Parquet), and
+# Neo4j Community 5.26 (scripts/neo4j.sh), which it starts and stops again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$PWD
@@ -24,6 +27,24 @@ go vet ./...
 echo "== Python second readers (pyarrow, duckdb) in $cache/venv"
 "$here/scripts/pyenv.sh" >/dev/null
 export CLOUT_PYTHON="$cache/venv/bin/python"
+
+echo "== Neo4j (a real server on 127.0.0.1, installed from Maven Central into $cache)"
+if [ "${CLOUT_NEO4J:-1}" != "0" ]; then
+  "$here/scripts/neo4j.sh" install
+  started_neo4j=0
+  if ! "$here/scripts/neo4j.sh" status >/dev/null 2>&1; then
+    "$here/scripts/neo4j.sh" start
+    started_neo4j=1
+  fi
+  # Stop the server again when this script started it.
+  trap '[ "$started_neo4j" = 1 ] && "$here/scripts/neo4j.sh" stop >/dev/null 2>&1 || true' EXIT
+  export NEO4J_URI=${NEO4J_URI:-bolt://127.0.0.1:${NEO4J_BOLT_PORT:-7687}}
+  export NEO4J_USERNAME=${NEO4J_USERNAME:-neo4j}
+  if [ -z "${NEO4J_PASSWORD:-}" ]; then
+    NEO4J_PASSWORD_FILE=$("$here/scripts/neo4j.sh" password-file)
+    export NEO4J_PASSWORD_FILE
+  fi
+fi
 
 echo "== go test"
 go test -count=1 ./...
