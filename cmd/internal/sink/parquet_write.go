@@ -1,0 +1,196 @@
+package sink
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// Defaults of ParquetOptions.
+const (
+	// DefaultRowGroupRows is the default number of rows in a row group: large enough
+	// for good compression and few footer entries, small enough for readers (DuckDB,
+	// pyarrow, Spark) to process and skip row groups in parallel.
+	DefaultRowGroupRows = 128 << 10
+	// DefaultBatchRows is the default number of rows in each Arrow record batch built
+	// from the table and handed to the Parquet writer, which bounds the memory held in
+	// Arrow buffers besides the table itself.
+	DefaultBatchRows = 64 << 10
+	// DefaultPerm is the default permission of a written file.
+	DefaultPerm os.FileMode = 0o644
+)
+
+// docKey is the Arrow field metadata key under which Column.Doc is stored.
+const docKey = "doc"
+
+// ParquetOptions tunes WriteParquet. The zero value selects the defaults.
+type ParquetOptions struct {
+	RowGroupRows     int         // rows per row group; 0 means DefaultRowGroupRows
+	BatchRows        int         // rows per record batch; 0 means DefaultBatchRows
+	CompressionLevel int         // zstd level (1 fastest … 22 smallest); 0 means zstd's default, 3
+	Perm             os.FileMode // permission bits of the file; 0 means DefaultPerm
+
+	mem memory.Allocator // Arrow allocator; nil means memory.DefaultAllocator (tests set a checked one)
+}
+
+func (o ParquetOptions) withDefaults() ParquetOptions {
+	if o.RowGroupRows <= 0 {
+		o.RowGroupRows = DefaultRowGroupRows
+	}
+	if o.BatchRows <= 0 {
+		o.BatchRows = DefaultBatchRows
+	}
+	if o.Perm == 0 {
+		o.Perm = DefaultPerm
+	}
+	if o.mem == nil {
+		o.mem = memory.DefaultAllocator
+	}
+	return o
+}
+
+// WriteParquet writes t to path as a Parquet file, atomically (see WriteFileAtomic).
+//
+// Every column becomes a nullable top-level field: String as utf8 (BYTE_ARRAY with
+// the STRING logical type), Int64 as int64, Float64 as float64 (DOUBLE). Pages are
+// zstd-compressed, string columns are dictionary-encoded (arrow-go falls back to plain
+// encoding when the dictionary grows too large), every column has statistics, and row
+// groups hold o.RowGroupRows rows. The Arrow schema is embedded (the "ARROW:schema"
+// key), so each Column.Doc survives as field metadata "doc"; t.Meta becomes the file's
+// key-value metadata.
+//
+// The table is converted to Arrow in record batches of o.BatchRows rows, never as one
+// record of the whole table. An invalid table (see Table.Validate) or a table without
+// columns is an error, and no file is written.
+func WriteParquet(path string, t *Table, o ParquetOptions) error {
+	if err := t.validate(); err != nil {
+		return fmt.Errorf("sink: write %s: %w", path, err)
+	}
+	if len(t.Columns) == 0 {
+		return fmt.Errorf("sink: write %s: %w", path, errNoColumns)
+	}
+	o = o.withDefaults()
+	return WriteFileAtomic(path, o.Perm, func(w io.Writer) error {
+		return writeParquet(w, t, o)
+	})
+}
+
+// arrowSchema returns the Arrow schema of t: one nullable field per column, carrying
+// its Doc as field metadata, and t.Meta (sorted by key, for reproducible files) as
+// schema metadata, which pqarrow.NewFileWriter copies into the file's key-value
+// metadata.
+func arrowSchema(t *Table) *arrow.Schema {
+	fields := make([]arrow.Field, len(t.Columns))
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		f := arrow.Field{Name: c.Name, Nullable: true}
+		switch c.Type {
+		case String:
+			f.Type = arrow.BinaryTypes.String
+		case Int64:
+			f.Type = arrow.PrimitiveTypes.Int64
+		case Float64:
+			f.Type = arrow.PrimitiveTypes.Float64
+		}
+		if c.Doc != "" {
+			f.Metadata = arrow.NewMetadata([]string{docKey}, []string{c.Doc})
+		}
+		fields[i] = f
+	}
+	keys := make([]string, 0, len(t.Meta))
+	for k := range t.Meta {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	vals := make([]string, len(keys))
+	for i, k := range keys {
+		vals[i] = t.Meta[k]
+	}
+	md := arrow.NewMetadata(keys, vals)
+	return arrow.NewSchema(fields, &md)
+}
+
+// writerProps returns the Parquet writer properties for t under o.
+func writerProps(t *Table, o ParquetOptions) *parquet.WriterProperties {
+	opts := []parquet.WriterProperty{
+		parquet.WithAllocator(o.mem),
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithStats(true),
+		parquet.WithMaxRowGroupLength(int64(o.RowGroupRows)),
+		parquet.WithDictionaryDefault(false),
+	}
+	if o.CompressionLevel != 0 {
+		opts = append(opts, parquet.WithCompressionLevel(o.CompressionLevel))
+	}
+	for i := range t.Columns {
+		if t.Columns[i].Type == String {
+			// A path, not a dotted string: a column name may contain dots.
+			opts = append(opts, parquet.WithDictionaryPath(parquet.ColumnPath{t.Columns[i].Name}, true))
+		}
+	}
+	return parquet.NewWriterProperties(opts...)
+}
+
+// writeParquet writes t to w as Parquet. w must not be an io.Closer that should stay
+// open: FileWriter.Close closes such a writer.
+func writeParquet(w io.Writer, t *Table, o ParquetOptions) (err error) {
+	schema := arrowSchema(t)
+	fw, err := pqarrow.NewFileWriter(schema, w, writerProps(t, o),
+		pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(o.mem), pqarrow.WithStoreSchema()))
+	if err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	defer func() {
+		// Close is required, to write the footer and to free the writer's buffers;
+		// after a failure it only frees (Close is idempotent).
+		if cerr := fw.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("parquet: close: %w", cerr)
+		}
+	}()
+
+	rb := array.NewRecordBuilder(o.mem, schema)
+	defer rb.Release()
+	rows := t.Rows()
+	for off := 0; off < rows; off += o.BatchRows {
+		end := min(off+o.BatchRows, rows)
+		for i := range t.Columns {
+			appendColumn(rb.Field(i), &t.Columns[i], off, end)
+		}
+		rec := rb.NewRecordBatch()
+		err := fw.WriteBuffered(rec) // fills the current row group, starting a new one when full
+		rec.Release()
+		if err != nil {
+			return fmt.Errorf("parquet: rows [%d, %d): %w", off, end, err)
+		}
+	}
+	return nil
+}
+
+// appendColumn appends rows [lo, hi) of c to b, a builder of c's Arrow type.
+func appendColumn(b array.Builder, c *Column, lo, hi int) {
+	n := hi - lo
+	if c.Null {
+		b.AppendNulls(n)
+		return
+	}
+	var valid []bool // nil: all valid
+	if c.Valid != nil {
+		valid = c.Valid[lo:hi]
+	}
+	switch c.Type {
+	case String:
+		b.(*array.StringBuilder).AppendValues(c.Strings[lo:hi], valid)
+	case Int64:
+		b.(*array.Int64Builder).AppendValues(c.Ints[lo:hi], valid)
+	case Float64:
+		b.(*array.Float64Builder).AppendValues(c.Floats[lo:hi], valid)
+	}
+}
