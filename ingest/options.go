@@ -1,0 +1,104 @@
+package ingest
+
+import (
+	"fmt"
+
+	"github.com/clout-dev/clout/graph"
+)
+
+// Options control a reader. The zero Options read everything and fail on the first
+// bad line.
+type Options struct {
+	// OnBadLine says whether a bad line stops the reader (Fail, the default) or is
+	// counted and skipped (Skip).
+	OnBadLine BadLinePolicy
+	// Since and Until restrict timestamped events to the window [Since, Until), in Unix
+	// seconds: an event at t < Since or t ≥ Until is counted in Report.OutOfWindow and
+	// otherwise ignored (its users are not interned). graph.NoTime or 0 leaves a bound
+	// open. Events without a timestamp (edge lists, rows with an empty time) are
+	// always read.
+	Since, Until int64
+	// Progress, which may be nil, is told the bytes read from a file by ReadInput and
+	// the bytes of row groups read by ReadInteractionsParquet. The Read functions that
+	// take an io.Reader leave it alone: wrap the reader (see Open) to follow them.
+	Progress graph.Progress
+	// Platform scopes the user ids ("twitter", "bluesky", …): the same id on two
+	// platforms is two users.
+	Platform string
+}
+
+// inWindow reports whether t falls in the window; NoTime always does.
+func (o *Options) inWindow(t int64) bool {
+	if t == graph.NoTime {
+		return true
+	}
+	if o.Since != 0 && o.Since != graph.NoTime && t < o.Since {
+		return false
+	}
+	if o.Until != 0 && o.Until != graph.NoTime && t >= o.Until {
+		return false
+	}
+	return true
+}
+
+// Report says what a reader read.
+type Report struct {
+	Path     string // the input's name
+	Format   string // FormatEdgeList, FormatHiggsActivity, …
+	FileSize int64  // bytes of the file as stored (compressed), when ReadInput opened it; else 0
+	Gzip     bool   // whether ReadInput found the file gzip-compressed
+
+	Bytes   int64 // bytes of (decompressed) text read; for Parquet, the file size
+	Lines   int64 // lines read, comments, blank lines and headers included; 0 for Parquet
+	Records int64 // well-formed data records (lines, rows), in the window or not
+	Skipped int64 // bad records skipped under the Skip policy
+	// FirstBad holds the first few errors of the skipped records, each a *ParseError.
+	FirstBad []error
+
+	OutOfWindow int64 // well-formed records outside [Since, Until), not counted
+	// Events counts the events fed to the graph per layer: one per event of an event
+	// log, the weight of each edge of an edge list. Self-loops are included here; the
+	// graph Builder drops them.
+	Events [graph.NumKinds]int64
+	// SelfLoops counts the events of Events whose actor is also the target.
+	SelfLoops [graph.NumKinds]int64
+}
+
+// TotalEvents returns the sum of Events over the layers.
+func (r *Report) TotalEvents() int64 {
+	var n int64
+	for _, e := range r.Events {
+		n += e
+	}
+	return n
+}
+
+// String summarises the report on one line.
+func (r *Report) String() string {
+	s := fmt.Sprintf("%s (%s): %d records", r.Path, r.Format, r.Records)
+	for k, e := range r.Events {
+		if e != 0 {
+			s += fmt.Sprintf(", %s %d", graph.Kind(k), e)
+		}
+	}
+	if r.OutOfWindow != 0 {
+		s += fmt.Sprintf(", %d out of the time window", r.OutOfWindow)
+	}
+	if r.Skipped != 0 {
+		s += fmt.Sprintf(", %d bad records skipped", r.Skipped)
+	}
+	return s
+}
+
+// bad handles a bad record under the policy: under Fail it returns err; under Skip it
+// counts it, keeps it if among the first few, and returns nil.
+func (r *Report) bad(o *Options, err error) error {
+	if o.OnBadLine != Skip {
+		return err
+	}
+	r.Skipped++
+	if len(r.FirstBad) < maxFirstBad {
+		r.FirstBad = append(r.FirstBad, err)
+	}
+	return nil
+}
