@@ -3,7 +3,6 @@ package graph
 import (
 	"errors"
 	"runtime"
-	"slices"
 	"sort"
 	"sync"
 )
@@ -23,10 +22,12 @@ type Builder struct {
 
 type edgeBuf struct {
 	present bool
-	src     []uint32
-	dst     []uint32
-	cnt     []uint32 // nil while every count is 1
-	ts      []int64  // nil while no edge has a time
+	src     chunked[uint32]
+	dst     chunked[uint32]
+	cnt     chunked[uint32] // empty while every count is 1 (hasCnt false)
+	ts      chunked[int64]  // empty while no edge has a time (hasTS false)
+	hasCnt  bool
+	hasTS   bool
 }
 
 // MaxNodes is the largest number of nodes a Graph holds: ids are uint32.
@@ -52,13 +53,6 @@ func (b *Builder) Grow(n uint64) {
 // Nodes returns the number of nodes so far: one more than the largest id seen.
 func (b *Builder) Nodes() uint64 { return b.n }
 
-// Reserve pre-sizes layer k for m more edges.
-func (b *Builder) Reserve(k Kind, m int) {
-	e := &b.bufs[k]
-	e.src = slices.Grow(e.src, m)
-	e.dst = slices.Grow(e.dst, m)
-}
-
 // Add adds count events src→dst to layer k, without a timestamp.
 func (b *Builder) Add(k Kind, src, dst, count uint32) { b.AddAt(k, src, dst, count, NoTime) }
 
@@ -80,30 +74,24 @@ func (b *Builder) AddAt(k Kind, src, dst, count uint32, t int64) {
 		b.selfLoops[k] += uint64(count)
 		return
 	}
-	if count != 1 && e.cnt == nil {
-		e.cnt = make([]uint32, len(e.src), cap(e.src))
-		for i := range e.cnt {
-			e.cnt[i] = 1
-		}
+	if count != 1 && !e.hasCnt {
+		e.cnt, e.hasCnt = filled(&e.src, uint32(1)), true
 	}
-	if t != NoTime && e.ts == nil {
-		e.ts = make([]int64, len(e.src), cap(e.src))
-		for i := range e.ts {
-			e.ts[i] = NoTime
-		}
+	if t != NoTime && !e.hasTS {
+		e.ts, e.hasTS = filled(&e.src, NoTime), true
 	}
-	e.src = append(e.src, src)
-	e.dst = append(e.dst, dst)
-	if e.cnt != nil {
-		e.cnt = append(e.cnt, count)
+	e.src.append(src)
+	e.dst.append(dst)
+	if e.hasCnt {
+		e.cnt.append(count)
 	}
-	if e.ts != nil {
-		e.ts = append(e.ts, t)
+	if e.hasTS {
+		e.ts.append(t)
 	}
 }
 
 // Len returns the number of edges added to layer k so far (before merging).
-func (b *Builder) Len(k Kind) int { return len(b.bufs[k].src) }
+func (b *Builder) Len(k Kind) int { return b.bufs[k].src.len() }
 
 // Build makes the Graph and empties the Builder. workers ≤ 0 means one per CPU.
 // p, which may be nil, is told the number of edges as they are placed.
@@ -117,7 +105,7 @@ func (b *Builder) Build(workers int, p Progress) (*Graph, error) {
 	}
 	var total int64
 	for k := range b.bufs {
-		total += int64(len(b.bufs[k].src))
+		total += int64(b.bufs[k].src.len())
 	}
 	p.SetTotal(total)
 	g := &Graph{n: int(b.n), selfLoops: b.selfLoops}
@@ -127,7 +115,7 @@ func (b *Builder) Build(workers int, p Progress) (*Graph, error) {
 			continue
 		}
 		g.layers[k] = buildLayer(Kind(k), g.n, e, workers)
-		p.Add(int64(len(e.src)))
+		p.Add(int64(e.src.len()))
 		*e = edgeBuf{}
 	}
 	*b = Builder{}
@@ -138,13 +126,11 @@ func (b *Builder) Build(workers int, p Progress) (*Graph, error) {
 // as they are no longer needed, to keep the peak memory low.
 func buildLayer(k Kind, n int, e *edgeBuf, workers int) *Layer {
 	l := &Layer{kind: k, n: n}
-	m := len(e.src)
+	m := e.src.len()
 
 	// Count out-degrees and prefix-sum them into offsets.
 	off := make([]uint64, n+1)
-	for _, s := range e.src {
-		off[s+1]++
-	}
+	e.src.each(func(_ int, s uint32) { off[s+1]++ })
 	for i := 1; i <= n; i++ {
 		off[i] += off[i-1]
 	}
@@ -153,27 +139,38 @@ func buildLayer(k Kind, n int, e *edgeBuf, workers int) *Layer {
 	adj := make([]uint32, m)
 	var cnt []uint32
 	var ts []int64
-	if e.cnt != nil {
+	if e.hasCnt {
 		cnt = make([]uint32, m)
 	}
-	if e.ts != nil {
+	if e.hasTS {
 		ts = make([]int64, m)
 	}
 	next := make([]uint64, n)
 	copy(next, off[:n])
-	for i, s := range e.src {
-		j := next[s]
-		next[s]++
-		adj[j] = e.dst[i]
-		if cnt != nil {
-			cnt[j] = e.cnt[i]
+	// Chunk by chunk, so that each added chunk can be freed once placed.
+	for c := range e.src.chunks {
+		srcs, dsts := e.src.chunks[c], e.dst.chunks[c]
+		for i, s := range srcs {
+			j := next[s]
+			next[s]++
+			adj[j] = dsts[i]
+			if cnt != nil {
+				cnt[j] = e.cnt.chunks[c][i]
+			}
+			if ts != nil {
+				ts[j] = e.ts.chunks[c][i]
+			}
 		}
-		if ts != nil {
-			ts[j] = e.ts[i]
+		e.src.chunks[c], e.dst.chunks[c] = nil, nil
+		if e.hasCnt {
+			e.cnt.chunks[c] = nil
+		}
+		if e.hasTS {
+			e.ts.chunks[c] = nil
 		}
 	}
 	next = nil
-	e.src, e.dst, e.cnt, e.ts = nil, nil, nil, nil
+	*e = edgeBuf{present: e.present}
 
 	// Sort each adjacency list, in parallel over node ranges of about equal edge
 	// counts, and find out whether any (actor, target) pair repeats.
@@ -223,11 +220,11 @@ func buildLayer(k Kind, n int, e *edgeBuf, workers int) *Layer {
 			w += d
 		}
 		off[n] = w
-		// Give the slack back to the allocator.
-		adj = slices.Clone(adj[:w])
-		cnt = slices.Clone(cnt[:w])
+		// Keep the slack (the merged duplicates) rather than copy to a tight
+		// array: a copy would hold both at once, a larger peak than the slack.
+		adj, cnt = adj[:w:w], cnt[:w:w]
 		if first != nil {
-			first, last = slices.Clone(first[:w]), slices.Clone(last[:w])
+			first, last = first[:w:w], last[:w:w]
 		}
 	}
 

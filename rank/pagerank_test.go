@@ -493,7 +493,6 @@ func ExamplePageRank() {
 func rmatGraph(t testing.TB, scale, ef int, seed uint64, multi bool) *graph.Graph {
 	t.Helper()
 	var b graph.Builder
-	b.Reserve(graph.Follows, int(rmat.Edges(scale, ef)))
 	b.Grow(1 << scale)
 	i := uint32(0)
 	err := rmat.Generate(scale, ef, seed, func(s, d uint32) error {
@@ -514,7 +513,6 @@ func rmatGraph(t testing.TB, scale, ef int, seed uint64, multi bool) *graph.Grap
 	}
 	if l := g.Layer(graph.Follows); !multi && !l.Unit() {
 		b.Grow(uint64(g.Nodes()))
-		b.Reserve(graph.Follows, l.Edges())
 		for u := range g.Nodes() {
 			adj, _ := l.Out(uint32(u))
 			for _, v := range adj {
