@@ -15,13 +15,31 @@ type Params struct {
 	PageRank PageRankParams
 	// Combine weighs the three sub-scores in the Clout Score.
 	Combine [NumSubs]float64
-	Workers int // 0: one per CPU
+	// HalfLife is the half-life of engagement in the recency-weighted signals
+	// (recent_engagers, recent_engager_influence), as a share of the length of the
+	// time window the graph covers: engagement that much older than the window's
+	// end counts half. Relative to the window, so that a week's export and five
+	// years of cascades are weighed alike. 0 means DefaultHalfLife.
+	HalfLife float64
+	// Weights, when not nil, replaces the catalogue's weights of the signals it
+	// names (by column name): what calibration tries out.
+	Weights map[string][NumSubs]float64
+	// KeepReturned turns off the netting of returned engagement (NetEngagement),
+	// which is on by default: the scorer then reads the graph as given.
+	// rank/antigaming_test.go shows what the netting guards against.
+	KeepReturned bool
+	Workers      int // 0: one per CPU
 }
 
-// DefaultParams returns the documented defaults: PageRank's defaults, and the Clout
-// Score as 0.3·reach + 0.3·amplification + 0.4·network (of the normalised sub-scores).
+// DefaultHalfLife is the default half-life of engagement, as a share of the window:
+// the one calibration chose (see weights.go).
+const DefaultHalfLife = 0.15
+
+// DefaultParams returns the documented defaults: PageRank's defaults, the Clout
+// Score as 0.54·reach + 0.36·amplification + 0.10·network (of the normalised
+// sub-scores) and the half-life DefaultHalfLife, as calibrated (see weights.go).
 func DefaultParams() Params {
-	return Params{PageRank: DefaultPageRankParams(), Combine: [NumSubs]float64{0.3, 0.3, 0.4}}
+	return Params{PageRank: DefaultPageRankParams(), Combine: fittedCombine, HalfLife: DefaultHalfLife}
 }
 
 // Validate checks the parameters.
@@ -39,6 +57,25 @@ func (p Params) Validate() error {
 	if sum == 0 {
 		return errors.New("rank: the Clout Score weights are all zero")
 	}
+	if !(p.HalfLife >= 0) || math.IsInf(p.HalfLife, 0) {
+		return fmt.Errorf("rank: the half-life must be a share of the window ≥ 0, got %g", p.HalfLife)
+	}
+	if len(p.Weights) > 0 {
+		known := map[string]bool{}
+		for _, s := range catalogue() {
+			known[s.Name] = true
+		}
+		for name, ws := range p.Weights {
+			if !known[name] {
+				return fmt.Errorf("rank: no signal %q to weigh", name)
+			}
+			for k, w := range ws {
+				if !(w >= 0) || math.IsInf(w, 0) {
+					return fmt.Errorf("rank: weight of %s in %s must be ≥ 0 and finite, got %g", name, Sub(k), w)
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -52,11 +89,14 @@ type Result struct {
 	Percentile []float64 // percentage of users with a strictly lower Clout Score
 	Order      []uint32  // user ids by rank
 	PageRank   PageRankResult
-	Timings    Timings
+	// Netted says how much returned engagement was netted out (NetEngagement).
+	Netted  NetStats
+	Timings Timings
 }
 
 // Timings are the durations of the scorer's steps.
 type Timings struct {
+	// PageRank includes the netting of returned engagement that precedes it.
 	PageRank, Signals, Scale time.Duration
 }
 
@@ -81,15 +121,26 @@ func Score(in Inputs, p Params, prog graph.Progress) (*Result, error) {
 		return nil, err
 	}
 	p.PageRank.Workers = p.Workers
+	if p.HalfLife == 0 {
+		p.HalfLife = DefaultHalfLife
+	}
 	r := &Result{}
 	t0 := time.Now()
+	if !p.KeepReturned {
+		in.Graph, r.Netted = NetEngagement(in.Graph, p.Workers)
+	}
 	pr, err := PageRank(in.Graph, p.PageRank, prog)
 	if err != nil {
 		return nil, err
 	}
 	r.PageRank = pr
 	t1 := time.Now()
-	r.Signals = Signals(in, pr.Rank, p.Workers)
+	r.Signals = signals(in, pr.Rank, p.Workers, p.HalfLife)
+	for i := range r.Signals {
+		if ws, ok := p.Weights[r.Signals[i].Name]; ok {
+			r.Signals[i].Weights = ws
+		}
+	}
 	t2 := time.Now()
 	scale(r, in.Graph.Nodes(), p)
 	r.Timings = Timings{PageRank: t1.Sub(t0), Signals: t2.Sub(t1), Scale: time.Since(t2)}

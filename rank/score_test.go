@@ -38,14 +38,15 @@ func TestScaleCombined(t *testing.T) {
 	// Reach from a percentage (linear: x/100), network from a count. Users:
 	//   pct   = 50, 100, 0   → R_reach = 0.5, 1, 0        (max 1)
 	//   count = 0, 0, 7      → R_net   = 0, 0, 1          (max 1)
-	// C = (0.3·R_reach + 0.4·R_net)/0.7 = 0.15/0.7, 0.3/0.7, 0.4/0.7; max 0.4/0.7,
-	// so clout = 1 + 99·{0.375, 0.75, 1} = {38.125, 75.25, 100}.
+	// With the default (calibrated) Combine, reach 0.54 and network 0.10:
+	// C = (0.54·R_reach + 0.10·R_net)/0.64 = 0.27/0.64, 0.54/0.64, 0.10/0.64; max
+	// 0.54/0.64, so clout = 1 + 99·{0.5, 1, 0.10/0.54} = {50.5, 100, 19.3333…}.
 	r := resultWith(
 		Signal{Name: "p", Percent: true, Weights: w(1, 0, 0), Values: []float64{50, 100, 0}},
 		Signal{Name: "c", Integer: true, Weights: w(0, 0, 1), Values: []float64{0, 0, 7}},
 	)
 	scale(r, 3, DefaultParams())
-	want := []float64{38.125, 75.25, 100}
+	want := []float64{50.5, 100, 1 + 99*0.10/0.54}
 	for i := range want {
 		if math.Abs(r.Clout[i]-want[i]) > 1e-9 {
 			t.Errorf("clout[%d] = %g, want %g", i, r.Clout[i], want[i])

@@ -2,6 +2,7 @@ package rank
 
 import (
 	"math"
+	"slices"
 
 	"github.com/clout-dev/clout/graph"
 )
@@ -33,6 +34,19 @@ type Inputs struct {
 	// ListCount[u] is the number of lists u is a member of; ListFollowers[u] the
 	// number of followers of those lists.
 	ListCount, ListFollowers []uint32
+	// PublicFollowers, PublicFollowing, PublicListed and PublicPosts are the counts
+	// the platform publishes on each user's profile (Twitter API v2 public_metrics;
+	// 0 for a user without one), or nil when no input carried them. followers,
+	// friends and list_count take the published count when it is larger than what
+	// the follows layer or the list memberships show (they often show only part),
+	// or when the inputs carry none; update_count takes PublicPosts when the inputs
+	// carry no posts.
+	PublicFollowers, PublicFollowing, PublicListed, PublicPosts []uint32
+	// Start and End bound the time window the graph covers, in Unix seconds: End is
+	// the "now" that the age of engagement is measured from, and the half-life of
+	// engagement is a share of End − Start. 0 or graph.NoTime means the time of the
+	// earliest (Start) or latest (End) event in the graph.
+	Start, End int64
 }
 
 // Signal is one named per-user measurement: one output column.
@@ -61,21 +75,24 @@ type signalSpec struct {
 
 // signalContext holds what the per-user computations share.
 type signalContext struct {
-	in     *Inputs
-	layers [graph.NumKinds]*graph.Layer
-	rank   []float64 // PageRank × N: 1 is the average
+	in       *Inputs
+	layers   [graph.NumKinds]*graph.Layer
+	rank     []float64 // PageRank × N: 1 is the average
+	end      int64     // the window's end (Unix seconds) that ages are measured from
+	halfLife float64   // the half-life of engagement, in seconds (> 0)
 }
 
-// Catalogue lists every signal Clout computes, in output column order, with its
-// weights in the sub-scores. The weights are starting values chosen by hand (see the
-// README): a retweet or reply shows an engaged audience more than a follow does.
-func catalogue() []signalSpec {
+// handCatalogue lists every signal Clout computes, in output column order, with the
+// weights in the sub-scores chosen by hand (see the README): a retweet or reply shows
+// an engaged audience more than a follow does. They are where calibration starts;
+// catalogue has the weights Clout uses.
+func handCatalogue() []signalSpec {
 	return []signalSpec{
 		// True Reach.
 		{Signal: Signal{Name: "followers", Integer: true, Weights: w(1, 0, 0),
-			Doc: "accounts that follow the user"},
-			needs: kinds(graph.Follows), compute: func(c *signalContext, v uint32) float64 {
-				return float64(c.layers[graph.Follows].InDegree(v))
+			Doc: "accounts that follow the user (the published follower count when larger: the follows layer may show only some)"},
+			needsFn: followsOr(func(in *Inputs) []uint32 { return in.PublicFollowers }), compute: func(c *signalContext, v uint32) float64 {
+				return float64(followers(c, v))
 			}},
 		{Signal: Signal{Name: "mutual_follows", Integer: true, Weights: w(0.5, 0, 0),
 			Doc: "accounts the user follows that follow back"},
@@ -83,15 +100,18 @@ func catalogue() []signalSpec {
 				return float64(mutual(c.layers[graph.Follows], v))
 			}},
 		{Signal: Signal{Name: "friends", Integer: true,
-			Doc: "accounts the user follows (shown, not scored)"},
-			needs: kinds(graph.Follows), compute: func(c *signalContext, v uint32) float64 {
-				return float64(c.layers[graph.Follows].OutDegree(v))
+			Doc: "accounts the user follows (shown, not scored; the published count when larger)"},
+			needsFn: followsOr(func(in *Inputs) []uint32 { return in.PublicFollowing }), compute: func(c *signalContext, v uint32) float64 {
+				return float64(friends(c, v))
 			}},
 		{Signal: Signal{Name: "engaged_audience", Integer: true, Weights: w(2, 0, 0),
 			Doc: "distinct accounts that retweeted, mentioned, replied to or liked the user"},
 			needsFn: needsInteraction, compute: func(c *signalContext, v uint32) float64 {
 				return float64(engagers(c, v))
 			}},
+		{Signal: Signal{Name: "recent_engagers", Weights: w(1, 1, 0),
+			Doc: "distinct accounts that engaged with the user, each weighted 2^(−age/half-life) by the age of their latest engagement"},
+			needsFn: needsTimedInteraction, compute: recentEngagers},
 		{Signal: Signal{Name: "retweets_received", Integer: true, Weights: w(1, 0, 0),
 			Doc: "retweets of the user's posts"},
 			needs: kinds(graph.Retweets), compute: func(c *signalContext, v uint32) float64 {
@@ -109,9 +129,13 @@ func catalogue() []signalSpec {
 			}},
 		{Signal: Signal{Name: "follower_follow_ratio", Weights: w(0.5, 0, 0.5),
 			Doc: "followers / max(1, friends)"},
-			needs: kinds(graph.Follows), compute: func(c *signalContext, v uint32) float64 {
-				f := c.layers[graph.Follows]
-				return float64(f.InDegree(v)) / float64(max(1, f.OutDegree(v)))
+			needsFn: followsOr(func(in *Inputs) []uint32 {
+				if in.PublicFollowing == nil {
+					return nil
+				}
+				return in.PublicFollowers
+			}), compute: func(c *signalContext, v uint32) float64 {
+				return float64(followers(c, v)) / float64(max(1, friends(c, v)))
 			}},
 		{Signal: Signal{Name: "followed_back_pct", Percent: true, Weights: w(0.25, 0, 0.25),
 			Doc: "percentage of the accounts the user follows that follow back (0 when none)"},
@@ -125,9 +149,16 @@ func catalogue() []signalSpec {
 				return float64(inEvents(c.layers[graph.Mentions], v))
 			}},
 		{Signal: Signal{Name: "list_count", Integer: true, Weights: w(0.5, 0, 0.5),
-			Doc: "lists the user is a member of (list inclusions)"},
-			needsFn: func(in *Inputs) string { return nonNil(in.ListCount, "list memberships") },
-			compute: func(c *signalContext, v uint32) float64 { return float64(c.in.ListCount[v]) }},
+			Doc: "lists the user is a member of (list inclusions; the published count when larger)"},
+			needsFn: func(in *Inputs) string {
+				if in.PublicListed != nil {
+					return ""
+				}
+				return nonNil(in.ListCount, "list memberships")
+			},
+			compute: func(c *signalContext, v uint32) float64 {
+				return float64(max(at(c.in.ListCount, v), at(c.in.PublicListed, v)))
+			}},
 		{Signal: Signal{Name: "list_followers", Integer: true, Weights: w(0.5, 0, 0),
 			Doc: "followers of the lists the user is a member of"},
 			needsFn: func(in *Inputs) string { return nonNil(in.ListFollowers, "list followers") },
@@ -181,8 +212,19 @@ func catalogue() []signalSpec {
 				return float64(in) / float64(max(1, out))
 			}},
 		{Signal: Signal{Name: "update_count", Integer: true,
-			Doc: "distinct posts by the user that the input shows (shown, not scored)"},
-			needsFn: needsPosts, compute: func(c *signalContext, v uint32) float64 { return float64(c.in.Authored[v]) }},
+			Doc: "distinct posts by the user that the input shows (shown, not scored; without posts: the published count)"},
+			needsFn: func(in *Inputs) string {
+				if in.PublicPosts != nil {
+					return ""
+				}
+				return needsPosts(in)
+			},
+			compute: func(c *signalContext, v uint32) float64 {
+				if c.in.Authored == nil {
+					return float64(c.in.PublicPosts[v])
+				}
+				return float64(c.in.Authored[v])
+			}},
 
 		// Network: the influence of the engaged audience, from the propagation.
 		{Signal: Signal{Name: "pagerank", Weights: w(0, 0, 4),
@@ -198,18 +240,39 @@ func catalogue() []signalSpec {
 			needsFn: needsInteraction, compute: func(c *signalContext, v uint32) float64 {
 				return engagerRankSum(c, v)
 			}},
+		{Signal: Signal{Name: "recent_engager_influence", Weights: w(0, 0, 1),
+			Doc: "sum of the pagerank of the distinct accounts that engaged with the user, each weighted 2^(−age/half-life) as in recent_engagers"},
+			needsFn: needsTimedInteraction, compute: recentEngagerInfluence},
 	}
 }
 
-// Signals computes every signal of the catalogue for every user. rank is the
-// PageRank vector (summing to 1) that the network signals read.
+// Signals computes every signal of the catalogue for every user, with the default
+// half-life of engagement. rank is the PageRank vector (summing to 1) that the
+// network signals read.
 func Signals(in Inputs, pagerank []float64, workers int) []Signal {
+	return signals(in, pagerank, workers, DefaultHalfLife)
+}
+
+// signals is Signals with the half-life as a share of the window's length.
+func signals(in Inputs, pagerank []float64, workers int, halfLife float64) []Signal {
 	g := in.Graph
 	n := g.Nodes()
 	c := &signalContext{in: &in, rank: make([]float64, n)}
 	for k := range graph.NumKinds {
 		c.layers[k] = g.Layer(k)
 	}
+	first, last := timeSpan(g)
+	start, end := in.Start, in.End
+	if start == 0 || start == graph.NoTime {
+		start = first
+	}
+	if end == 0 || end == graph.NoTime {
+		end = last
+	}
+	c.end = end
+	// The window's length; at least a second, so that a window of one instant still
+	// weighs its engagement 1.
+	c.halfLife = halfLife * max(1, float64(end)-float64(start))
 	for i, r := range pagerank {
 		c.rank[i] = r * float64(n)
 	}
@@ -258,6 +321,55 @@ func nonNil(a []uint32, what string) string {
 }
 
 func needsPosts(in *Inputs) string { return nonNil(in.Authored, "posts") }
+
+// followers returns v's followers: the follows layer's in-degree, or the published
+// follower count when it is larger (a follows layer often holds only some of them).
+func followers(c *signalContext, v uint32) int {
+	n := 0
+	if f := c.layers[graph.Follows]; f != nil {
+		n = f.InDegree(v)
+	}
+	return max(n, int(at(c.in.PublicFollowers, v)))
+}
+
+// friends returns the accounts v follows, as followers does.
+func friends(c *signalContext, v uint32) int {
+	n := 0
+	if f := c.layers[graph.Follows]; f != nil {
+		n = f.OutDegree(v)
+	}
+	return max(n, int(at(c.in.PublicFollowing, v)))
+}
+
+// at returns a[v], or 0 for a nil a.
+func at(a []uint32, v uint32) uint32 {
+	if a == nil {
+		return 0
+	}
+	return a[v]
+}
+
+// followsOr is the needs of a follows signal that falls back to a published count.
+func followsOr(public func(in *Inputs) []uint32) func(in *Inputs) string {
+	return func(in *Inputs) string {
+		if in.Graph.Has(graph.Follows) || public(in) != nil {
+			return ""
+		}
+		return "no follows layer in the inputs"
+	}
+}
+
+func needsTimedInteraction(in *Inputs) string {
+	if why := needsInteraction(in); why != "" {
+		return why
+	}
+	for k := graph.Retweets; k < graph.NumKinds; k++ {
+		if l := in.Graph.Layer(k); l != nil && l.Timed() {
+			return ""
+		}
+	}
+	return "no timestamps on the retweets, mentions, replies or likes in the inputs"
+}
 
 func needsInteraction(in *Inputs) string {
 	for k := graph.Retweets; k < graph.NumKinds; k++ {
@@ -390,4 +502,69 @@ func inRankSum(c *signalContext, k graph.Kind, v uint32) float64 {
 		s += c.rank[u]
 	}
 	return s
+}
+
+// timeSpan returns the times of the earliest and the latest event of g's timed
+// interaction layers (graph.NoTime for both when there is none).
+func timeSpan(g *graph.Graph) (earliest, latest int64) {
+	earliest, latest = math.MaxInt64, graph.NoTime
+	for k := graph.Retweets; k < graph.NumKinds; k++ {
+		l := g.Layer(k)
+		if l == nil || !l.Timed() {
+			continue
+		}
+		for i := range uint64(l.Edges()) {
+			_, _, first, last := l.EdgeAt(i)
+			earliest, latest = min(earliest, first), max(latest, last)
+		}
+	}
+	if latest == graph.NoTime {
+		earliest = graph.NoTime
+	}
+	return earliest, latest
+}
+
+// lastEngaged returns the time of u's latest engagement with v over the timed
+// interaction layers, or graph.NoTime.
+func lastEngaged(c *signalContext, u, v uint32) int64 {
+	t := graph.NoTime
+	for k := graph.Retweets; k < graph.NumKinds; k++ {
+		l := c.layers[k]
+		if l == nil || !l.Timed() {
+			continue
+		}
+		targets, _ := l.Out(u)
+		if i, ok := slices.BinarySearch(targets, v); ok {
+			lo, _ := l.OutRange(u)
+			if _, _, _, last := l.EdgeAt(lo + uint64(i)); last > t {
+				t = last
+			}
+		}
+	}
+	return t
+}
+
+// recentEngagers sums, over the distinct engagers u of v, 2^(−age/half-life) with
+// age the time from u's latest engagement with v to the window's end (engagement
+// after the end, or at it, weighs 1). Engagement without a time counts for nothing.
+func recentEngagers(c *signalContext, v uint32) float64 {
+	var s float64
+	forEachEngager(c, v, func(u uint32) { s += c.decay(lastEngaged(c, u, v)) })
+	return s
+}
+
+// recentEngagerInfluence is recentEngagers with each engager weighted by its rank.
+func recentEngagerInfluence(c *signalContext, v uint32) float64 {
+	var s float64
+	forEachEngager(c, v, func(u uint32) { s += c.rank[u] * c.decay(lastEngaged(c, u, v)) })
+	return s
+}
+
+// decay returns 2^(−age/half-life) for an engagement at t, with its age measured to
+// the window's end (0 at or after it); 0 for graph.NoTime.
+func (c *signalContext) decay(t int64) float64 {
+	if t == graph.NoTime {
+		return 0
+	}
+	return math.Exp2(-float64(max(0, c.end-t)) / c.halfLife)
 }

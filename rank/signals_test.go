@@ -124,3 +124,33 @@ func TestIntersect(t *testing.T) {
 		}
 	}
 }
+
+// TestShippedWeights pins the weights of the signals Higgs does not carry to the
+// rule of catalogue: hand-chosen weight × the fit's factor for the sub-score, which
+// unfittedFactors documents as reach 3.32/6 = 0.55, amplification 2.50/5 = 0.50 and
+// network 2.47/7.5 = 0.33 (sums of the fitted and hand-chosen weights of the fitted
+// signals, from weights.go and handCatalogue).
+func TestShippedWeights(t *testing.T) {
+	if f := unfittedFactors(handCatalogue()); f != [NumSubs]float64{0.55, 0.50, 0.33} {
+		t.Errorf("factors %v, want [0.55 0.5 0.33]", f)
+	}
+	want := map[string][NumSubs]float64{
+		"followers":                {0.55, 0, 0},        // hand 1, 0, 0
+		"followed_back_pct":        {0.1375, 0, 0.0825}, // hand 0.25, 0, 0.25
+		"likes_per_post":           {0, 0.5, 0},         // hand 0, 1, 0
+		"follower_influence":       {0, 0, 0.165},       // hand 0, 0, 0.5
+		"engaged_audience":         {1, 0, 0},           // fitted
+		"recent_engager_influence": {0, 0, 0.47},        // fitted
+		"friends":                  {0, 0, 0},           // shown only
+	}
+	for _, s := range catalogue() {
+		if ws, ok := want[s.Name]; ok {
+			for k := range NumSubs {
+				if math.Abs(s.Weights[k]-ws[k]) > 1e-12 {
+					t.Errorf("%s: weights %v, want %v", s.Name, s.Weights, ws)
+					break
+				}
+			}
+		}
+	}
+}

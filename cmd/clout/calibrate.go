@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/clout-dev/clout/graph"
+	"github.com/clout-dev/clout/rank"
+)
+
+// `clout calibrate`: fit the signal and Combine weights on ONE temporal hold-out
+// (the fit split) with rank.FitWeights, for each of a few half-lives, keep the best,
+// and report the fitted weights on the other splits, which the fit never saw.
+
+// Default fit splits: the end of 3 July 2012 for Higgs (before the announcement,
+// so the held-out splits after it test whether the weights carry over to a
+// different regime), mid-2015 for the cascades.
+const (
+	higgsFitSplit    = "2012-07-04T00:00:00Z"
+	cascadesFitSplit = "2015-07-01T00:00:00Z"
+)
+
+// floatList is a comma-separated list of numbers in (0, 1].
+type floatList []float64
+
+func (l *floatList) String() string {
+	var s []string
+	for _, x := range *l {
+		s = append(s, strconv.FormatFloat(x, 'g', -1, 64))
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *floatList) Set(s string) error {
+	*l = nil
+	for _, part := range strings.Split(s, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+		if err != nil || !(x > 0 && x <= 1) {
+			return fmt.Errorf("want shares of the window in (0, 1], got %q", part)
+		}
+		*l = append(*l, x)
+	}
+	return nil
+}
+
+func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := &evalConfig{stderr: stderr}
+	fs := newFlagSet("calibrate", "calibrate [flags] [PATH...]", stderr)
+	end := &timeFlag{graph.NoTime}
+	addEvalFlags(fs, c, end)
+	fitAt := &timeFlag{graph.NoTime}
+	fs.Var(fitAt, "fit-split", "the split `time` the weights are fitted on (default: "+higgsFitSplit+" for Higgs, "+cascadesFitSplit+" for cascades); reported on the other --split times only")
+	objective := fs.String("objective", rank.Mix.String(), "what to maximise on the fit split: mix (NDCG@100 + NDCG@1000 + Spearman), ndcg100 or spearman")
+	maxEvals := fs.Int("max-evals", 3000, "cap on the objective's evaluations per half-life")
+	halfLives := floatList{0.05, 0.1, 0.15, 0.2, 0.3}
+	fs.Var(&halfLives, "half-lives", "half-lives of engagement to try, as shares of the window before the split, comma-separated; the best fit is kept")
+	if done, err := parseFlags(fs, args); done || err != nil {
+		return err
+	}
+	if err := c.finish(fs.Args(), end); err != nil {
+		return err
+	}
+	obj, err := rank.ParseObjective(*objective)
+	if err != nil {
+		return usageErr("--objective: %v", err)
+	}
+	if *maxEvals < 1 {
+		return usageErr("--max-evals must be ≥ 1, got %d", *maxEvals)
+	}
+	if fitAt.t == graph.NoTime {
+		def := higgsFitSplit
+		if len(c.cascades) > 0 {
+			def = cascadesFitSplit
+		}
+		if err := fitAt.Set(def); err != nil {
+			return err
+		}
+	}
+	// The splits reported on are never the one fitted on.
+	report := slices.DeleteFunc(slices.Clone(c.splits), func(t int64) bool { return t == fitAt.t })
+	if c.end != graph.NoTime && fitAt.t >= c.end {
+		return usageErr("--fit-split is not before --end")
+	}
+
+	t0 := time.Now()
+	sp, err := c.load(ctx, fitAt.t)
+	if err != nil {
+		return err
+	}
+	target := sp.After.Engagers
+	var best *rank.Fit
+	var bestHL float64
+	for _, hl := range halfLives {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// Start from the hand-chosen weights, whatever the shipped ones are.
+		hand := rank.HandParams()
+		p := c.src.params
+		p.HalfLife, p.Weights, p.Combine = hl, hand.Weights, hand.Combine
+		res, err := rank.Score(sp.Inputs, p, nil)
+		if err != nil {
+			return err
+		}
+		fit, err := rank.FitWeights(res, target, p, rank.FitOptions{Objective: obj, MaxEvaluations: *maxEvals})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "clout: half-life %g of the window: %s %.4f → %.4f in %d evaluations\n",
+			hl, obj, fit.StartValue, fit.Value, fit.Evaluations)
+		if best == nil || fit.Value > best.Value {
+			best, bestHL = fit, hl
+		}
+	}
+	fmt.Fprintf(stderr, "clout: fitted in %s\n", time.Since(t0).Round(time.Second))
+
+	fmt.Fprintf(stdout, "Fit split T = %s: %d users before T, %d engaged after; target: unique engagers after T; objective: %s\n\n",
+		fmtTime(fitAt.t), sp.Users, sp.Engaged, obj)
+	fmt.Fprintf(stdout, "Best half-life: %g of the window. Objective %.4f → %.4f (%d evaluations).\n\n", bestHL, best.StartValue, best.Value, best.Evaluations)
+	fmt.Fprintln(stdout, "| on the fit split | Spearman | NDCG@100 | NDCG@1000 | P@100 |")
+	fmt.Fprintln(stdout, "| --- | ---: | ---: | ---: | ---: |")
+	for _, r := range []struct {
+		name string
+		m    rank.Metrics
+	}{{"starting weights", best.Start}, {"fitted weights", best.End}} {
+		fmt.Fprintf(stdout, "| %s | %s | %s | %s | %s |\n", r.name, f3(r.m.Spearman), f3(r.m.NDCG100), f3(r.m.NDCG1000), f3(r.m.Precision100))
+	}
+	printWeights(stdout, best, bestHL)
+
+	if len(report) == 0 {
+		fmt.Fprintln(stdout, "\nNo other split to report on (give --split).")
+		return nil
+	}
+	p := c.src.params
+	p.HalfLife, p.Weights, p.Combine = bestHL, best.Weights, best.Combine
+	ev, err := c.evaluate(ctx, p, report)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nThe fitted weights on the held-out splits:\n\n")
+	ev.print(stdout)
+	return nil
+}
+
+// printWeights prints the fitted weights as a table and as the Go to paste into
+// rank's catalogue.
+func printWeights(w io.Writer, f *rank.Fit, hl float64) {
+	names := make([]string, 0, len(f.Weights))
+	for n := range f.Weights {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "\n| signal | reach | amplification | network |")
+	fmt.Fprintln(w, "| --- | ---: | ---: | ---: |")
+	for _, n := range names {
+		ws := f.Weights[n]
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s |\n", n, wfmt(ws[rank.Reach]), wfmt(ws[rank.Amplification]), wfmt(ws[rank.Network]))
+	}
+	fmt.Fprintf(w, "| Combine | %.3f | %.3f | %.3f |\n", f.Combine[rank.Reach], f.Combine[rank.Amplification], f.Combine[rank.Network])
+	fmt.Fprintf(w, "\nRounded to two decimals, as rank/weights.go ships them (DefaultHalfLife %g):\n\n", hl)
+	fmt.Fprintln(w, "```go")
+	for _, n := range names {
+		ws := f.Weights[n]
+		fmt.Fprintf(w, "%q: {%s, %s, %s},\n", n, r2(ws[0]), r2(ws[1]), r2(ws[2]))
+	}
+	fmt.Fprintf(w, "fittedCombine = [NumSubs]float64{%s, %s, %s}\n", r2(f.Combine[0]), r2(f.Combine[1]), r2(f.Combine[2]))
+	fmt.Fprintln(w, "```")
+}
+
+func wfmt(x float64) string {
+	if x == 0 {
+		return "·"
+	}
+	return fmt.Sprintf("%.3f", x)
+}
+
+// r2 formats x rounded to two decimals, without trailing zeros.
+func r2(x float64) string { return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64) }

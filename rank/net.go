@@ -1,0 +1,191 @@
+package rank
+
+import (
+	"github.com/clout-dev/clout/graph"
+)
+
+// NetStats says what NetEngagement took out.
+type NetStats struct {
+	// ReturnedPairs is the number of (actor, target) pairs over the interaction
+	// layers whose target also engaged the actor.
+	ReturnedPairs int
+	// Events is the number of interaction events taken out, over every pair.
+	Events uint64
+}
+
+// NetEngagement returns g with the engagement that was returned taken out: the
+// engagement graph the scorer reads. Follows are kept as they are (following back is
+// a signal of its own, followed_back_pct).
+//
+// For each ordered pair of users, let e(u→v) be the number of interaction events
+// (retweets, mentions, replies and likes together) u directed at v. Engagement
+// traded back and forth is evidence of a conversation, or of a ring of accounts
+// boosting one another, not of an audience: so the pair keeps only its net
+// engagement, n(u→v) = max(0, e(u→v) − e(v→u)). A conversation of equals nets to
+// nothing; a fan who retweeted a celebrity three times and got one reply back still
+// counts with two events; fifty accounts that all retweet each other twenty times
+// count for nothing at all. The n(u→v) events are apportioned to the layers in
+// proportion to u's events in each (largest remainder, ties in layer order), so an
+// edge keeps its layer mix. A kept edge keeps its first and last times (an edge
+// reduced to one event keeps its last).
+//
+// When no engagement was returned g itself is returned; otherwise the result is a
+// new Graph with the same nodes, and the memory of g's interaction layers once more.
+func NetEngagement(g *graph.Graph, workers int) (*graph.Graph, NetStats) {
+	var st NetStats
+	var kinds []graph.Kind
+	for k := graph.Retweets; k < graph.NumKinds; k++ {
+		if g.Has(k) {
+			kinds = append(kinds, k)
+		}
+	}
+	n := g.Nodes()
+	// Pass 1: the events each node's out-edges lose, per node, in parallel.
+	lost := make([]uint64, n)
+	pairs := make([]int, n)
+	parallelFor(n, workers, func(lo, hi int) {
+		for u := lo; u < hi; u++ {
+			forEachPair(g, kinds, uint32(u), func(v uint32, c *[graph.NumKinds]uint32, e, r uint64) {
+				if r > 0 {
+					pairs[u]++
+					lost[u] += min(e, r)
+				}
+			})
+		}
+	})
+	for u := range n {
+		st.ReturnedPairs += pairs[u]
+		st.Events += lost[u]
+	}
+	if st.ReturnedPairs == 0 {
+		return g, st
+	}
+
+	// Pass 2: rebuild with the net counts.
+	var b graph.Builder
+	b.Grow(uint64(n))
+	for k := range graph.NumKinds {
+		if g.Has(k) {
+			b.Declare(k)
+		}
+	}
+	if f := g.Layer(graph.Follows); f != nil {
+		for u := range uint32(n) {
+			lo, hi := f.OutRange(u)
+			for i := lo; i < hi; i++ {
+				v, c, first, last := f.EdgeAt(i)
+				addSpan(&b, graph.Follows, u, v, c, first, last)
+			}
+		}
+	}
+	var pos [graph.NumKinds]uint64 // position of u's next out-edge in each layer
+	for u := range uint32(n) {
+		for _, k := range kinds {
+			pos[k], _ = g.Layer(k).OutRange(u)
+		}
+		forEachPair(g, kinds, u, func(v uint32, c *[graph.NumKinds]uint32, e, r uint64) {
+			net := apportion(c, e, r, kinds)
+			for _, k := range kinds {
+				if c[k] == 0 {
+					continue
+				}
+				_, _, first, last := g.Layer(k).EdgeAt(pos[k])
+				pos[k]++
+				addSpan(&b, k, u, v, net[k], first, last)
+			}
+		})
+	}
+	ng, err := b.Build(workers, nil)
+	if err != nil {
+		panic("rank: rebuilding a graph that was built: " + err.Error())
+	}
+	return ng, st
+}
+
+// forEachPair calls f for every distinct target v of u over the given interaction
+// layers, in ascending order, with u's counts towards v per layer, their sum e and
+// the events v directed back at u.
+func forEachPair(g *graph.Graph, kinds []graph.Kind, u uint32, f func(v uint32, c *[graph.NumKinds]uint32, e, r uint64)) {
+	var lists [graph.NumKinds][]uint32
+	var counts [graph.NumKinds][]uint32
+	for _, k := range kinds {
+		lists[k], counts[k] = g.Layer(k).Out(u)
+	}
+	var c [graph.NumKinds]uint32
+	for {
+		next, any := uint32(0), false
+		for _, k := range kinds {
+			if len(lists[k]) > 0 && (!any || lists[k][0] < next) {
+				next, any = lists[k][0], true
+			}
+		}
+		if !any {
+			return
+		}
+		var e, r uint64
+		for _, k := range kinds {
+			c[k] = 0
+			if len(lists[k]) > 0 && lists[k][0] == next {
+				c[k] = 1
+				if counts[k] != nil {
+					c[k] = counts[k][0]
+					counts[k] = counts[k][1:]
+				}
+				lists[k] = lists[k][1:]
+				e += uint64(c[k])
+			}
+			if w, ok := g.Layer(k).Weight(next, u); ok {
+				r += uint64(w)
+			}
+		}
+		f(next, &c, e, r)
+	}
+}
+
+// apportion splits the net events max(0, e − r) over the layers in proportion to c
+// (which sums to e): each layer gets the floor of its share, and the events left go
+// to the layers with the largest remainders, ties in layer order.
+func apportion(c *[graph.NumKinds]uint32, e, r uint64, kinds []graph.Kind) [graph.NumKinds]uint32 {
+	if r == 0 {
+		return *c
+	}
+	var out [graph.NumKinds]uint32
+	if r >= e {
+		return out
+	}
+	net := e - r
+	var given uint64
+	var rem [graph.NumKinds]uint64
+	for _, k := range kinds {
+		q := uint64(c[k]) * net
+		out[k] = uint32(q / e)
+		rem[k] = q % e
+		given += uint64(out[k])
+	}
+	for ; given < net; given++ {
+		best := graph.Kind(0)
+		found := false
+		for _, k := range kinds {
+			if c[k] > 0 && (!found || rem[k] > rem[best]) {
+				best, found = k, true
+			}
+		}
+		out[best]++
+		rem[best] = 0
+	}
+	return out
+}
+
+// addSpan adds count events u→v to layer k of b so that the built edge has the
+// given first and last times: one event at first, the rest at last (a single event
+// at last).
+func addSpan(b *graph.Builder, k graph.Kind, u, v, count uint32, first, last int64) {
+	switch {
+	case count == 0:
+	case count == 1 || first == last:
+		b.AddAt(k, u, v, count, last)
+	default:
+		b.AddAt(k, u, v, 1, first)
+		b.AddAt(k, u, v, count-1, last)
+	}
+}

@@ -1,0 +1,131 @@
+package rank
+
+import (
+	"testing"
+
+	"github.com/clout-dev/clout/graph"
+)
+
+func TestApportion(t *testing.T) {
+	all := []graph.Kind{graph.Retweets, graph.Mentions, graph.Replies, graph.Likes}
+	for _, tc := range []struct {
+		name string
+		c    [graph.NumKinds]uint32
+		r    uint64
+		want [graph.NumKinds]uint32
+	}{
+		{"nothing returned", [graph.NumKinds]uint32{graph.Retweets: 3, graph.Mentions: 1}, 0,
+			[graph.NumKinds]uint32{graph.Retweets: 3, graph.Mentions: 1}},
+		{"all returned", [graph.NumKinds]uint32{graph.Retweets: 3, graph.Mentions: 1}, 4, [graph.NumKinds]uint32{}},
+		{"more returned", [graph.NumKinds]uint32{graph.Retweets: 3}, 9, [graph.NumKinds]uint32{}},
+		// e = 4, net 2: retweets 3·2/4 = 1.5, mentions 1·2/4 = 0.5; floors 1 and 0
+		// leave one event, and the remainders tie (2/4 each): retweets come first.
+		{"largest remainder, tie in layer order", [graph.NumKinds]uint32{graph.Retweets: 3, graph.Mentions: 1}, 2,
+			[graph.NumKinds]uint32{graph.Retweets: 2}},
+		// e = 10, net 7: retweets 6·0.7 = 4.2, replies 4·0.7 = 2.8: floors 4 + 2, the
+		// last event to replies (remainder 0.8 > 0.2).
+		{"largest remainder", [graph.NumKinds]uint32{graph.Retweets: 6, graph.Replies: 4}, 3,
+			[graph.NumKinds]uint32{graph.Retweets: 4, graph.Replies: 3}},
+	} {
+		var e uint64
+		for _, x := range tc.c {
+			e += uint64(x)
+		}
+		c := tc.c
+		if got := apportion(&c, e, tc.r, all); got != tc.want {
+			t.Errorf("%s: apportion = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestNetEngagement(t *testing.T) {
+	// 0 and 1 trade: 0→1 retweets ×3 at t=10..30 and a mention at t=40; 1→0 replies
+	// ×2. Net 0→1: 4 − 2 = 2 events, all retweets (see TestApportion), first 10,
+	// last 30; 1→0 nets to nothing. 2→3 is not returned and stays as it is; the
+	// follows 0↔1 stay too.
+	var b graph.Builder
+	for _, at := range []int64{10, 20, 30} {
+		b.AddAt(graph.Retweets, 0, 1, 1, at)
+	}
+	b.AddAt(graph.Mentions, 0, 1, 1, 40)
+	b.AddAt(graph.Replies, 1, 0, 2, 50)
+	b.AddAt(graph.Retweets, 2, 3, 5, 60)
+	b.Add(graph.Follows, 0, 1, 1)
+	b.Add(graph.Follows, 1, 0, 1)
+	b.Declare(graph.Likes)
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ng, st := NetEngagement(g, 1)
+	if st.ReturnedPairs != 2 || st.Events != 4 {
+		t.Errorf("stats %+v, want 2 returned pairs (0→1, 1→0) and 4 events (2 each way)", st)
+	}
+	if ng.Nodes() != 4 || !ng.Has(graph.Likes) || !ng.Has(graph.Replies) {
+		t.Fatalf("net graph: %d nodes, layers likes %v replies %v", ng.Nodes(), ng.Has(graph.Likes), ng.Has(graph.Replies))
+	}
+	for _, tc := range []struct {
+		k     graph.Kind
+		u, v  uint32
+		count uint32 // 0: no edge
+	}{
+		{graph.Retweets, 0, 1, 2}, {graph.Mentions, 0, 1, 0}, {graph.Replies, 1, 0, 0},
+		{graph.Retweets, 2, 3, 5}, {graph.Follows, 0, 1, 1}, {graph.Follows, 1, 0, 1},
+	} {
+		c, ok := ng.Layer(tc.k).Weight(tc.u, tc.v)
+		if !ok {
+			c = 0
+		}
+		if c != tc.count {
+			t.Errorf("%s %d→%d: count %d, want %d", tc.k, tc.u, tc.v, c, tc.count)
+		}
+	}
+	lo, _ := ng.Layer(graph.Retweets).OutRange(0)
+	if _, _, first, last := ng.Layer(graph.Retweets).EdgeAt(lo); first != 10 || last != 30 {
+		t.Errorf("0→1 kept times %d..%d, want 10..30", first, last)
+	}
+
+	// Nothing returned: the graph itself comes back.
+	var b2 graph.Builder
+	b2.Add(graph.Retweets, 0, 1, 1)
+	g2, _ := b2.Build(1, nil)
+	if ng2, st := NetEngagement(g2, 1); ng2 != g2 || st.ReturnedPairs != 0 {
+		t.Errorf("a graph without returned engagement was rebuilt (%+v)", st)
+	}
+}
+
+func TestRecentEngagers(t *testing.T) {
+	// The window is [0, 100] (the earliest and latest events) and the half-life 0.25
+	// of it, 25 seconds. User 0's engagers: 1 (retweets at 20 and 100: latest 100,
+	// age 0, weight 1) and 2 (a mention at 50, age 50, weight 2^-2 = 0.25): 1.25.
+	// Influence: each weight × the engager's pagerank × N (here 1 and 3).
+	var b graph.Builder
+	b.AddAt(graph.Retweets, 1, 0, 1, 20)
+	b.AddAt(graph.Retweets, 1, 0, 1, 100)
+	b.AddAt(graph.Mentions, 2, 0, 1, 50)
+	b.AddAt(graph.Mentions, 3, 1, 1, 0)
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := []float64{0.25, 0.25 / 3, 0.75, 0.25 / 3 * 2}
+	sigs := signals(Inputs{Graph: g}, pr, 1, 0.25)
+	rec := signal(t, sigs, "recent_engagers").Values
+	inf := signal(t, sigs, "recent_engager_influence").Values
+	// User 1: engager 3 at 0, age 100 = 4 half-lives: 1/16.
+	if !near(rec[0], 1.25) || !near(rec[1], 1.0/16) || rec[2] != 0 || rec[3] != 0 {
+		t.Errorf("recent_engagers = %v, want [1.25 0.0625 0 0]", rec)
+	}
+	// pagerank × 4 users: 1, 1/3, 3, 2/3. User 0: 1·(1/3) + 0.25·3 = 1.0833333;
+	// user 1: (1/16)·(2/3) = 0.0416667.
+	if !near(inf[0], 1.0/3+0.75) || !near(inf[1], 1.0/24) {
+		t.Errorf("recent_engager_influence = %v, want [1.0833 0.041667 0 0]", inf)
+	}
+	// An explicit window end moves the ages and the half-life: the window [0, 150]
+	// has a half-life of 37.5 s, and user 0's engagers are 50 and 100 s old:
+	// 2^(−50/37.5) + 2^(−100/37.5) = 0.3968503 + 0.1574901.
+	sigs = signals(Inputs{Graph: g, End: 150}, pr, 1, 0.25)
+	if got, want := signal(t, sigs, "recent_engagers").Values[0], 0.39685026299204984+0.15749013123685915; !near(got, want) {
+		t.Errorf("with End 150: %g, want %g", got, want)
+	}
+}
