@@ -101,10 +101,11 @@ type Timings struct {
 }
 
 // Missing returns the names of the signals the inputs do not carry, with why.
+// It holds after a caller has released the signals' values.
 func (r *Result) Missing() map[string]string {
 	m := map[string]string{}
 	for _, s := range r.Signals {
-		if s.Values == nil {
+		if s.Missing != "" {
 			m[s.Name] = s.Missing
 		}
 	}
