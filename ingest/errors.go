@@ -12,19 +12,23 @@ import (
 //
 // Text formats set Line (1-based) and, when a single field is at fault, Column (the
 // 1-based byte column where the field starts). Record-based formats (JSON, Parquet)
-// leave Line at 0 and set Record (1-based) and Offset instead.
+// leave Line at 0 and set Record (1-based) and Offset instead; for JSON the record is
+// the line of JSONL or the element of an array, the Offset that of the byte or value
+// at fault, and Err's message starts with the path of the field at fault
+// (data[3].referenced_tweets[0].type).
 type ParseError struct {
 	Path   string // the input's name, as given to the reader
 	Line   int    // 1-based line number; 0 for record-based formats
 	Column int    // 1-based byte column of the bad field; 0 for the whole line
-	Offset int64  // byte offset of the line or record in the decoded stream; -1 if unknown
+	Offset int64  // byte offset of the line or record (JSON: of the fault) in the decoded stream; -1 if unknown
 	Record int    // 1-based data record number (0 if unknown)
 	Err    error  // what was wrong
 }
 
 // Error formats the error as "path:line:col: message" for text formats (":col" is
-// left out when the whole line is at fault) and as "path: record N (byte offset X):
-// message" for record-based formats.
+// left out when the whole line is at fault), as "path: record N (byte offset X):
+// message" for record-based formats, and as "path: byte offset X: message" for an
+// error in the structure of a whole JSON document, outside its records.
 func (e *ParseError) Error() string {
 	msg := "<nil>"
 	if e.Err != nil {
@@ -44,6 +48,8 @@ func (e *ParseError) Error() string {
 		return fmt.Sprintf("%s:%d:%d: %s", path, e.Line, e.Column, msg)
 	case e.Line > 0:
 		return fmt.Sprintf("%s:%d: %s", path, e.Line, msg)
+	case e.Offset >= 0 && e.Record == 0: // the structure of a whole document
+		return fmt.Sprintf("%s: byte offset %d: %s", path, e.Offset, msg)
 	case e.Offset >= 0:
 		return fmt.Sprintf("%s: record %d (byte offset %d): %s", path, e.Record, e.Offset, msg)
 	default:

@@ -37,6 +37,11 @@ type Interner struct {
 	isS  []uint64 // bit set: dense id is a string id
 	strs []string
 
+	// handles[u] locates u's handle in hbuf: offset<<16 | length; 0 for none. It
+	// reaches only as far as the largest id given a handle.
+	handles []uint64
+	hbuf    []byte
+
 	max uint64 // ids allowed; 0 means MaxIDs (tests lower it)
 }
 
@@ -188,6 +193,52 @@ func (in *Interner) Numeric(u uint32) (uint64, bool) {
 		return 0, false
 	}
 	return in.key[u], true
+}
+
+// maxHandle is the longest handle kept; longer ones are cut.
+const maxHandle = 1<<16 - 1
+
+// SetHandle records the handle of dense id u: the screen name, @user@host or domain
+// handle the platform shows for it. A handle is a property, not a key (people rename
+// themselves; ids stay): the last one set wins, and "" clears it. Handles are kept in
+// one arena, 8 bytes per id up to the largest id given one, plus their bytes.
+func (in *Interner) SetHandle(u uint32, handle string) { setHandle(in, u, handle) }
+
+func setHandle[T string | []byte](in *Interner, u uint32, h T) {
+	_ = in.key[u] // bounds check with a clear panic
+	if len(h) > maxHandle {
+		h = h[:maxHandle]
+	}
+	if int(u) >= len(in.handles) {
+		if len(h) == 0 {
+			return
+		}
+		in.handles = append(in.handles, make([]uint64, int(u)+1-len(in.handles))...)
+	}
+	if string(in.handleBytes(u)) == string(h) {
+		return
+	}
+	if len(h) == 0 {
+		in.handles[u] = 0
+		return
+	}
+	in.handles[u] = uint64(len(in.hbuf))<<16 | uint64(len(h))
+	in.hbuf = append(in.hbuf, h...)
+}
+
+// Handle returns the handle of u, or "" when no input named one.
+func (in *Interner) Handle(u uint32) string { return string(in.handleBytes(u)) }
+
+// HasHandles reports whether any id has a handle.
+func (in *Interner) HasHandles() bool { return len(in.hbuf) > 0 }
+
+func (in *Interner) handleBytes(u uint32) []byte {
+	if int(u) >= len(in.handles) {
+		return nil
+	}
+	h := in.handles[u]
+	off := h >> 16
+	return in.hbuf[off : off+h&0xffff]
 }
 
 // PlatformOf returns the name of the platform of dense id u.

@@ -43,6 +43,9 @@ type Input struct {
 	Partial bool `json:"partial,omitempty"`
 	// Note is free text for the run's record (provenance, caveats).
 	Note string `json:"note,omitempty"`
+	// Owner is the stable id of the account an export file belongs to when the file
+	// does not say (see Options.Owner); empty means look for it beside the file.
+	Owner string `json:"owner,omitempty"`
 
 	// Open, when set, opens the input's content instead of the file at Path, for
 	// embedded or in-memory data; Path then only names it. Gzip is still detected.
@@ -295,8 +298,30 @@ func ReadInput(in Input, s *Sink, o Options) (Report, error) {
 		}
 		rep.Format = in.Format
 	}
+	if in.Owner != "" {
+		o.Owner = in.Owner
+	}
+	if o.Owner == "" && in.Path != "" {
+		dir, format := filepath.Dir(in.Path), in.Format
+		o.owner = func() (string, error) {
+			if format == FormatTwitterArchive {
+				return ArchiveOwner(dir)
+			}
+			return MastodonOwner(dir)
+		}
+	}
 	var r Report
 	switch in.Format {
+	case FormatTwitterV2:
+		r, err = ReadTwitterV2(in.Path, br, s, o)
+	case FormatTwitterArchive:
+		r, err = ReadTwitterArchive(in.Path, br, s, o)
+	case FormatBluesky:
+		r, err = ReadBluesky(in.Path, br, s, o)
+	case FormatMastodonArchive:
+		r, err = ReadMastodonArchive(in.Path, br, s, o)
+	case FormatMastodonCSV:
+		r, err = ReadMastodonCSV(in.Path, br, s, o)
 	case FormatEdgeList:
 		k, kerr := in.Kind()
 		if kerr != nil {

@@ -73,7 +73,7 @@ func TestLoadManifestErrors(t *testing.T) {
 		{"empty inputs", `{"name": "x", "inputs": []}`, []string{"dataset.json: no inputs"}},
 		{"no inputs field", `{"name": "x"}`, []string{"no inputs"}},
 		{"unknown format", `{"inputs": [{"path": "rt.edgelist", "format": "edges"}]}`,
-			[]string{`inputs[0] (rt.edgelist): unknown format "edges" (want edgelist, higgs-activity, interactions, interactions-parquet)`}},
+			[]string{`inputs[0] (rt.edgelist): unknown format "edges" (want edgelist, higgs-activity, interactions, interactions-parquet, twitter-api-v2, twitter-archive, bluesky-jetstream, mastodon-archive, mastodon-csv)`}},
 		{"unknown layer", `{"inputs": [{"path": "rt.edgelist", "format": "edgelist", "layer": "pokes"}]}`,
 			[]string{`inputs[0] (rt.edgelist): unknown layer "pokes"`}},
 		{"no layer", `{"inputs": [{"path": "rt.edgelist", "format": "edgelist"}]}`,

@@ -23,8 +23,29 @@ type Options struct {
 	// take an io.Reader leave it alone: wrap the reader (see Open) to follow them.
 	Progress graph.Progress
 	// Platform scopes the user ids ("twitter", "bluesky", …): the same id on two
-	// platforms is two users.
+	// platforms is two users. The platforms' own export formats (Twitter API v2,
+	// X archives, Bluesky, Mastodon) name their platform and ignore it.
 	Platform string
+	// Owner is the stable id of the account an export belongs to, for the export
+	// files that do not name it: an X archive's tweets.js, follower.js, following.js
+	// and like.js, a Mastodon archive's likes.json and its CSV exports. ReadInput
+	// finds it in the files beside the input (manifest.js or account.js; actor.json)
+	// when it is empty.
+	Owner string
+
+	// owner, set by ReadInput, looks the owner up beside the input.
+	owner func() (string, error)
+}
+
+// exportOwner returns the owner of an export that does not name it.
+func (o *Options) exportOwner(what string) (string, error) {
+	if o.Owner != "" {
+		return o.Owner, nil
+	}
+	if o.owner != nil {
+		return o.owner()
+	}
+	return "", fmt.Errorf("%s does not say whose account it is: set Options.Owner, or read it with ReadInput from its folder", what)
 }
 
 // inWindow reports whether t falls in the window; NoTime always does.
@@ -62,6 +83,14 @@ type Report struct {
 	Events [graph.NumKinds]int64
 	// SelfLoops counts the events of Events whose actor is also the target.
 	SelfLoops [graph.NumKinds]int64
+
+	// The platforms' export readers also count:
+	Posts      int64 // posts read (tweets, statuses, Bluesky posts), reposts included
+	Duplicates int64 // posts or reactions read before (in this input or an earlier one), left out
+	Deferred   int64 // reactions to posts whose author is not known yet: Sink.Finish matches them
+	Unresolved int64 // reactions left out because the record does not name their target
+	Ignored    int64 // well-formed records that carry nothing Clout reads (other collections, …)
+	Deletes    int64 // delete operations (Bluesky), applied by Sink.Finish
 }
 
 // TotalEvents returns the sum of Events over the layers.
@@ -83,6 +112,15 @@ func (r *Report) String() string {
 	}
 	if r.OutOfWindow != 0 {
 		s += fmt.Sprintf(", %d out of the time window", r.OutOfWindow)
+	}
+	for _, c := range []struct {
+		n    int64
+		what string
+	}{{r.Duplicates, "read before"}, {r.Deferred, "reactions waiting for their post's author"},
+		{r.Unresolved, "reactions without a known target"}, {r.Ignored, "records not used"}, {r.Deletes, "deletes"}} {
+		if c.n != 0 {
+			s += fmt.Sprintf(", %d %s", c.n, c.what)
+		}
 	}
 	if r.Skipped != 0 {
 		s += fmt.Sprintf(", %d bad records skipped", r.Skipped)

@@ -7,13 +7,17 @@ import (
 )
 
 // Sink is what the readers feed: the id interner, the graph builder and, optionally,
-// the per-user post tallies. Several inputs may feed one Sink, one after the other.
+// the per-user tallies. Several inputs may feed one Sink, one after the other; then
+// Finish settles what they left to the end (see deferred.go).
 type Sink struct {
-	IDs   *Interner
-	Graph *graph.Builder
-	Posts *PostTally // nil: post counts are not collected
+	IDs      *Interner
+	Graph    *graph.Builder
+	Posts    *PostTally // nil: post counts are not collected
+	Profiles *Profiles  // nil: published profile counts are not collected
+	Lists    *ListTally // nil: list memberships are not collected
 
 	feeds [graph.NumKinds]feed
+	later deferred
 }
 
 // feed remembers which kind of input first fed a layer.
@@ -23,9 +27,11 @@ type feed struct {
 	set    bool
 }
 
-// NewSink returns a Sink with an empty Interner, Builder and PostTally.
+// NewSink returns a Sink with an empty Interner, Builder, PostTally, Profiles and
+// ListTally.
 func NewSink() *Sink {
-	return &Sink{IDs: new(Interner), Graph: new(graph.Builder), Posts: new(PostTally)}
+	return &Sink{IDs: new(Interner), Graph: new(graph.Builder), Posts: new(PostTally),
+		Profiles: new(Profiles), Lists: new(ListTally)}
 }
 
 // claim records that input name feeds the layers ks, with events (an event log) or

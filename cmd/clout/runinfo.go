@@ -26,6 +26,7 @@ type runInfo struct {
 	Parameters paramInfo          `json:"parameters"`
 	Graph      graphInfo          `json:"graph"`
 	PageRank   pagerankInfo       `json:"pagerank"`
+	Netted     nettedInfo         `json:"returned_engagement_netted"`
 	Missing    map[string]string  `json:"missing_signals"`
 	Outputs    []outputInfo       `json:"outputs"`
 	Timings    map[string]float64 `json:"timings_seconds"`
@@ -61,6 +62,8 @@ type paramInfo struct {
 	LayerWeights   map[string]float64 `json:"layer_weights"`
 	CountTransform string             `json:"count_transform"`
 	Combine        map[string]float64 `json:"combine"`
+	HalfLife       float64            `json:"half_life_share"`
+	KeepReturned   bool               `json:"keep_returned"`
 	Workers        int                `json:"workers"`
 	OnBadLine      string             `json:"on_bad_line"`
 }
@@ -83,6 +86,12 @@ type pagerankInfo struct {
 	Iterations int     `json:"iterations"`
 	Delta      float64 `json:"delta"`
 	Converged  bool    `json:"converged"`
+}
+
+// nettedInfo says how much returned engagement the scorer netted out.
+type nettedInfo struct {
+	Pairs  int    `json:"pairs"`
+	Events uint64 `json:"events"`
 }
 
 type outputInfo struct {
@@ -156,7 +165,8 @@ func newRunInfo(c *scoreConfig, srcs []*source, g *graph.Graph, res *rank.Result
 	p := c.params
 	info.Parameters = paramInfo{Damping: p.PageRank.Damping, Tolerance: p.PageRank.Tolerance,
 		MaxIter: p.PageRank.MaxIter, LayerWeights: map[string]float64{}, CountTransform: p.PageRank.Transform.String(),
-		Combine: map[string]float64{}, Workers: p.Workers, OnBadLine: badLineFlag{&c.ingest.OnBadLine}.String()}
+		Combine: map[string]float64{}, HalfLife: p.HalfLife, KeepReturned: p.KeepReturned,
+		Workers: p.Workers, OnBadLine: badLineFlag{&c.ingest.OnBadLine}.String()}
 	for k, w := range p.PageRank.LayerWeights {
 		info.Parameters.LayerWeights[graph.Kind(k).String()] = w
 	}
@@ -170,9 +180,13 @@ func newRunInfo(c *scoreConfig, srcs []*source, g *graph.Graph, res *rank.Result
 		}
 	}
 	info.PageRank = pagerankInfo{Iterations: res.PageRank.Iterations, Delta: res.PageRank.Delta, Converged: res.PageRank.Converged}
+	info.Netted = nettedInfo{Pairs: res.Netted.ReturnedPairs, Events: res.Netted.Events}
 	for _, n := range tm.names {
 		info.Timings[n] = tm.d[n].Seconds()
 	}
+	info.Timings["score.pagerank"] = res.Timings.PageRank.Seconds()
+	info.Timings["score.signals"] = res.Timings.Signals.Seconds()
+	info.Timings["score.scale"] = res.Timings.Scale.Seconds()
 	return info
 }
 

@@ -10,6 +10,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/clout-dev/clout/cmd/internal/sink"
@@ -21,21 +24,26 @@ import (
 
 // scoreConfig is everything `clout score` was asked to do.
 type scoreConfig struct {
-	out      string
-	csv      bool
-	edges    bool
-	from     string
-	top      int
-	progress progressMode
-	platform string
-	ingest   ingest.Options
-	params   rank.Params
+	out        string
+	cpuprofile string
+	memprofile string
+	csv        bool
+	edges      bool
+	from       string
+	top        int
+	progress   progressMode
+	platform   string
+	ingest     ingest.Options
+	params     rank.Params
 
 	dataset  string
 	layers   [graph.NumKinds]pathList
 	activity pathList
 	table    pathList
 	paths    []string
+	format   string    // --format: the format of PATH files, instead of detecting it
+	identity string    // --identity: the identity map (person,platform,id)
+	stderr   io.Writer // notes on the inputs; nil: os.Stderr
 }
 
 func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -55,6 +63,8 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fs.Var(&c.activity, "activity", "SNAP Higgs activity `file` (userA userB unix_ts RT|MT|RE); repeatable")
 	fs.Var(&c.table, "interactions", "interactions table `file` (CSV, TSV or Parquet with actor,target,type,time[,post_id]); repeatable")
+	fs.StringVar(&c.format, "format", "", "`format` of the PATH files instead of detecting it: "+strings.Join(ingest.Formats, ", "))
+	fs.StringVar(&c.identity, "identity", "", "identity map `file` (CSV person,platform,id): also write persons.parquet, each person's accounts combined")
 	since, until := &timeFlag{graph.NoTime}, &timeFlag{graph.NoTime}
 	fs.Var(since, "since", "count only events at or after `time` (RFC 3339 or Unix seconds)")
 	fs.Var(until, "until", "count only events before `time` (RFC 3339 or Unix seconds)")
@@ -65,12 +75,20 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&pr.MaxIter, "max-iter", pr.MaxIter, "PageRank iteration cap")
 	fs.Var(layerWeights{&pr.LayerWeights}, "layer-weights", "propagation weight of each layer, e.g. follows=0.5,retweets=1")
 	fs.Var(transformFlag{&pr.Transform}, "count-transform", "edge weight from its event count: log (1+ln c), linear (c) or binary (1)")
+	fs.Float64Var(&c.params.HalfLife, "half-life", c.params.HalfLife, "half-life of engagement in the recency signals, as a share of the time window")
+	fs.BoolVar(&c.params.KeepReturned, "keep-returned", false, "score engagement that was returned as well (by default it is netted out: see the README's anti-gaming section)")
 	fs.IntVar(&c.params.Workers, "workers", 0, "worker goroutines (0: one per CPU)")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile (go tool pprof) of the run to `file`")
+	fs.StringVar(&c.memprofile, "memprofile", "", "write a heap profile, taken after scoring, to `file`")
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
 	}
 	c.ingest.Since, c.ingest.Until = since.t, until.t
 	c.paths = fs.Args()
+	c.stderr = stderr
+	if c.format != "" && !slices.Contains(ingest.Formats, c.format) {
+		return usageErr("--format must be one of %s, got %q", strings.Join(ingest.Formats, ", "), c.format)
+	}
 	if c.from != "files" && c.from != "neo4j" {
 		return usageErr("--from must be files or neo4j, got %q", c.from)
 	}
@@ -85,6 +103,13 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := c.params.Validate(); err != nil {
 		return usageErr("%v", err)
+	}
+	if c.cpuprofile != "" {
+		stop, err := startCPUProfile(c.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	return score(ctx, &c, stdout, stderr)
 }
@@ -136,21 +161,11 @@ func (c *scoreConfig) inputs() ([]*source, error) {
 		add(p, "", "", c.platform) // interactions: CSV/TSV or Parquet, told apart by content
 	}
 	for _, p := range c.paths {
-		fi, err := os.Stat(p)
+		ss, err := c.pathSources(p, addManifest) // detects formats; see inputs.go
 		if err != nil {
-			return nil, inputErr(fmt.Errorf("input: %w", err))
+			return nil, err
 		}
-		if fi.IsDir() {
-			m := filepath.Join(p, "dataset.json")
-			if _, err := os.Stat(m); err != nil {
-				return nil, inputErr(fmt.Errorf("input: %s: a folder without a known dataset (no dataset.json)", p))
-			}
-			if err := addManifest(m); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		add(p, "", "", c.platform)
+		srcs = append(srcs, ss...)
 	}
 	if len(srcs) == 0 {
 		// The bundled default: the SNAP Higgs activity file, embedded in the binary.
@@ -241,7 +256,7 @@ func (c *scoreConfig) load(ctx context.Context, srcs []*source, pg *progress, sk
 			fmt.Fprintf(os.Stderr, "clout: %s: skipped %d bad lines; first: %v\n", s.Path, rep.Skipped, rep.FirstBad)
 		}
 	}
-	return nil
+	return c.finish(sk)
 }
 
 func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error {
@@ -250,6 +265,13 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 	pg := newProgress(c.progress, stderr)
 	sk := ingest.NewSink()
 	ids := sk.IDs
+	var idm *ingest.IdentityMap
+	if c.identity != "" {
+		var err error
+		if idm, err = ingest.LoadIdentityMap(c.identity); err != nil {
+			return inputErr(err)
+		}
+	}
 
 	// Ingest, from files or from Neo4j.
 	t := time.Now()
@@ -289,6 +311,9 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		return inputErr(err)
 	}
 	tm.add("build", t)
+	// The builder's buffers are garbage now: hand their pages back to the OS before
+	// the propagation allocates its own, so that the two never add up in RSS.
+	debug.FreeOSMemory()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -298,14 +323,25 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 	b = pg.step("propagate", false)
 	res, err := rank.Score(rank.Inputs{
 		Graph:             g,
+		Start:             c.ingest.Since,
+		End:               c.ingest.Until,
 		Authored:          sk.Posts.Authored(g.Nodes()),
 		MessagesRetweeted: sk.Posts.Retweeted(g.Nodes()),
+		ListCount:         sk.Lists.Counts(g.Nodes()),
+		PublicFollowers:   sk.Profiles.Followers(g.Nodes()),
+		PublicFollowing:   sk.Profiles.Following(g.Nodes()),
+		PublicListed:      sk.Profiles.Listed(g.Nodes()),
+		PublicPosts:       sk.Profiles.Posts(g.Nodes()),
 	}, c.params, b)
 	b.done()
 	if err != nil {
 		return err
 	}
 	tm.add("score", t)
+	debug.FreeOSMemory() // the propagation's arrays are garbage now
+	if err := writeMemProfile(c.memprofile, "score"); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -333,13 +369,20 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		outs = append(outs, fileInfo(csvPath, tbl.Rows()))
 	}
 	if c.edges {
-		et := edgeTable(g, ids)
 		edgesPath := filepath.Join(c.out, "edges.parquet")
-		if err := sink.WriteParquet(edgesPath, et, sink.ParquetOptions{}); err != nil {
+		if err := writeEdges(edgesPath, g, ids); err != nil {
 			b.done()
 			return outputErr(err)
 		}
-		outs = append(outs, fileInfo(edgesPath, et.Rows()))
+		outs = append(outs, fileInfo(edgesPath, g.Edges()))
+	}
+	if idm != nil {
+		po, err := writePersons(c, idm, res, ids) // persons.go
+		if err != nil {
+			b.done()
+			return err
+		}
+		outs = append(outs, po...)
 	}
 	b.Add(int64(tbl.Rows()))
 	b.done()

@@ -32,10 +32,20 @@ func scoreTable(res *rank.Result, ids *ingest.Interner) *sink.Table {
 		user[i] = ids.ID(u)
 		rk[i] = res.Rank[u]
 	}
+	handle := sink.Column{Name: "handle", Type: sink.String, Strings: make([]string, n), Null: !ids.HasHandles(),
+		Doc: "the user's handle (screen name, @user@host), a property: null when no input names one"}
+	if !handle.Null {
+		handle.Valid = make([]bool, n)
+		for i, u := range res.Order {
+			handle.Strings[i] = ids.Handle(u)
+			handle.Valid[i] = handle.Strings[i] != ""
+		}
+	}
 	t := &sink.Table{Meta: map[string]string{"clout.version": version()}}
 	t.Columns = append(t.Columns,
 		sink.Column{Name: "platform", Type: sink.String, Strings: platform, Doc: "platform the id belongs to"},
 		sink.Column{Name: "user_id", Type: sink.String, Strings: user, Doc: "the platform's stable user id, as in the input"},
+		handle,
 		sink.Column{Name: "rank", Type: sink.Int64, Ints: rk, Doc: "1 = highest Clout Score"},
 		sink.Column{Name: "clout", Type: sink.Float64, Floats: perm(res.Clout), Doc: "Clout Score, 1–100"},
 	)
@@ -51,34 +61,63 @@ func scoreTable(res *rank.Result, ids *ingest.Interner) *sink.Table {
 	}
 	t.Columns = append(t.Columns, sink.Column{Name: "percentile", Type: sink.Float64, Floats: perm(res.Percentile),
 		Doc: "percentage of users with a lower Clout Score"})
-	for _, s := range res.Signals {
+	// The signals are the bulk of the result: each is put in rank order in place
+	// (or converted to integers) and released from res, so that the table never
+	// doubles them in memory. res.Missing still tells which were null.
+	visited := make([]bool, n)
+	for i := range res.Signals {
+		s := &res.Signals[i]
 		col := sink.Column{Name: s.Name, Doc: s.Doc}
-		if s.Integer {
-			col.Type = sink.Int64
-			col.Ints = make([]int64, n)
-			if s.Values != nil {
-				for i, u := range res.Order {
-					col.Ints[i] = int64(s.Values[u])
-				}
-			}
-		} else {
-			col.Type = sink.Float64
-			col.Floats = make([]float64, n)
-			if s.Values != nil {
-				col.Floats = perm(s.Values)
-			}
-		}
-		if s.Values == nil {
+		switch {
+		case s.Values == nil:
 			col.Null = true
 			col.Doc += " (null: " + s.Missing + ")"
+			if s.Integer {
+				col.Type = sink.Int64
+			} else {
+				col.Type = sink.Float64
+			}
+		case s.Integer:
+			col.Type = sink.Int64
+			col.Ints = make([]int64, n)
+			for i, u := range res.Order {
+				col.Ints[i] = int64(s.Values[u])
+			}
+		default:
+			col.Type = sink.Float64
+			col.Floats = permuteInPlace(s.Values, res.Order, visited)
 		}
+		s.Values = nil
 		t.Columns = append(t.Columns, col)
 	}
 	return t
 }
 
+// permuteInPlace reorders a so that a[i] becomes the old a[order[i]], following
+// the permutation's cycles; visited (len(a), scratch) is cleared on return.
+func permuteInPlace(a []float64, order []uint32, visited []bool) []float64 {
+	for start := range a {
+		if visited[start] {
+			continue
+		}
+		tmp, j := a[start], start
+		for {
+			visited[j] = true
+			k := int(order[j])
+			if k == start {
+				a[j] = tmp
+				break
+			}
+			a[j] = a[k]
+			j = k
+		}
+	}
+	clear(visited)
+	return a
+}
+
 // topColumns are the columns `clout top` prints, in order.
-var topColumns = []string{"rank", "platform", "user_id", "clout", "reach", "amplification", "network", "percentile"}
+var topColumns = []string{"rank", "platform", "user_id", "handle", "clout", "reach", "amplification", "network", "percentile"}
 
 // printTop prints the first n rows of a scores table (rows are in rank order) as an
 // aligned text table, or as CSV with every column when asCSV is set.
@@ -90,7 +129,7 @@ func printTop(w io.Writer, t *sink.Table, n int, asCSV bool) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	var cols []*sink.Column
 	for _, name := range topColumns {
-		if c := t.Col(name); c != nil {
+		if c := t.Col(name); c != nil && !(name == "handle" && c.Null) {
 			cols = append(cols, c)
 			fmt.Fprint(tw, name, "\t")
 		}
@@ -167,56 +206,87 @@ func sortByRank(t *sink.Table) error {
 	return nil
 }
 
-// edgeTable lays the graph out as the edges table: one row per aggregated edge,
-// layer by layer, actors in dense-id order.
-func edgeTable(g *graph.Graph, ids *ingest.Interner) *sink.Table {
-	m := g.Edges()
-	platform := make([]string, 0, m)
-	actor := make([]string, 0, m)
-	target := make([]string, 0, m)
-	typ := make([]string, 0, m)
-	count := make([]int64, 0, m)
-	first := make([]int64, 0, m)
-	last := make([]int64, 0, m)
-	valid := make([]bool, 0, m)
-	anyTime := false
+// edgeBatch is the number of edges converted to strings at a time.
+const edgeBatch = 64 << 10
+
+// edgeColumns returns the columns of the edges table, empty.
+func edgeColumns(timed bool) []sink.Column {
+	return []sink.Column{
+		{Name: "platform", Type: sink.String, Doc: "platform of both users"},
+		{Name: "actor", Type: sink.String, Doc: "user who acted (follows, retweeted, …)"},
+		{Name: "target", Type: sink.String, Doc: "user acted upon; credit flows to them"},
+		{Name: "type", Type: sink.String, Doc: "layer: follows, retweets, mentions, replies or likes"},
+		{Name: "count", Type: sink.Int64, Doc: "events aggregated into this edge"},
+		{Name: "first", Type: sink.Int64, Null: !timed, Doc: "Unix seconds of the first event (null: no time)"},
+		{Name: "last", Type: sink.Int64, Null: !timed, Doc: "Unix seconds of the last event (null: no time)"},
+	}
+}
+
+// writeEdges writes the graph as the edges table, one row per aggregated edge, layer
+// by layer, actors in dense-id order. It streams: memory is bounded by one batch of
+// edgeBatch rows, whatever the graph's size.
+func writeEdges(path string, g *graph.Graph, ids *ingest.Interner) error {
+	timed := false
 	for k := range graph.NumKinds {
-		l := g.Layer(k)
-		if l == nil {
-			continue
+		if l := g.Layer(k); l != nil && l.Timed() {
+			timed = true
 		}
-		name := k.String()
-		for u := range uint32(g.Nodes()) {
-			lo, hi := l.OutRange(u)
-			if lo == hi {
+	}
+	schema := &sink.Table{Columns: edgeColumns(timed), Meta: map[string]string{"clout.version": version()}}
+	return sink.WriteParquetStream(path, schema, sink.ParquetOptions{}, func(emit func(*sink.Table) error) error {
+		b := &sink.Table{Columns: edgeColumns(timed)}
+		reset := func() {
+			for i := range b.Columns {
+				c := &b.Columns[i]
+				c.Strings, c.Ints = c.Strings[:0], c.Ints[:0]
+				if c.Valid != nil {
+					c.Valid = c.Valid[:0]
+				}
+			}
+		}
+		if timed {
+			b.Columns[5].Valid, b.Columns[6].Valid = []bool{}, []bool{}
+		}
+		for k := range graph.NumKinds {
+			l := g.Layer(k)
+			if l == nil {
 				continue
 			}
-			a, p := ids.ID(u), ids.PlatformOf(u)
-			for i := lo; i < hi; i++ {
-				v, c, f, z := l.EdgeAt(i)
-				platform = append(platform, p)
-				actor = append(actor, a)
-				target = append(target, ids.ID(v))
-				typ = append(typ, name)
-				count = append(count, int64(c))
-				ok := f != graph.NoTime
-				anyTime = anyTime || ok
-				if !ok {
-					f, z = 0, 0
+			name := k.String()
+			for u := range uint32(g.Nodes()) {
+				lo, hi := l.OutRange(u)
+				if lo == hi {
+					continue
 				}
-				first, last, valid = append(first, f), append(last, z), append(valid, ok)
+				a, p := ids.ID(u), ids.PlatformOf(u)
+				for i := lo; i < hi; i++ {
+					v, cnt, f, z := l.EdgeAt(i)
+					c := b.Columns
+					c[0].Strings = append(c[0].Strings, p)
+					c[1].Strings = append(c[1].Strings, a)
+					c[2].Strings = append(c[2].Strings, ids.ID(v))
+					c[3].Strings = append(c[3].Strings, name)
+					c[4].Ints = append(c[4].Ints, int64(cnt))
+					if timed {
+						ok := f != graph.NoTime
+						if !ok {
+							f, z = 0, 0
+						}
+						c[5].Ints, c[5].Valid = append(c[5].Ints, f), append(c[5].Valid, ok)
+						c[6].Ints, c[6].Valid = append(c[6].Ints, z), append(c[6].Valid, ok)
+					}
+					if len(c[4].Ints) == edgeBatch {
+						if err := emit(b); err != nil {
+							return err
+						}
+						reset()
+					}
+				}
 			}
 		}
-	}
-	t := &sink.Table{Meta: map[string]string{"clout.version": version()}}
-	t.Columns = []sink.Column{
-		{Name: "platform", Type: sink.String, Strings: platform, Doc: "platform of both users"},
-		{Name: "actor", Type: sink.String, Strings: actor, Doc: "user who acted (follows, retweeted, …)"},
-		{Name: "target", Type: sink.String, Strings: target, Doc: "user acted upon; credit flows to them"},
-		{Name: "type", Type: sink.String, Strings: typ, Doc: "layer: follows, retweets, mentions, replies or likes"},
-		{Name: "count", Type: sink.Int64, Ints: count, Doc: "events aggregated into this edge"},
-		{Name: "first", Type: sink.Int64, Ints: first, Valid: valid, Null: !anyTime, Doc: "Unix seconds of the first event (null: no time)"},
-		{Name: "last", Type: sink.Int64, Ints: last, Valid: valid, Null: !anyTime, Doc: "Unix seconds of the last event (null: no time)"},
-	}
-	return t
+		if len(b.Columns[4].Ints) > 0 {
+			return emit(b)
+		}
+		return nil
+	})
 }
