@@ -137,7 +137,18 @@ func unixString(t int64) string {
 	return time.Unix(t, 0).UTC().Format(time.RFC3339)
 }
 
-func newRunInfo(c *scoreConfig, srcs []*source, g *graph.Graph, res *rank.Result, outs []outputInfo, tm timings, started time.Time) *runInfo {
+// describeGraph summarises the graph for run.json.
+func describeGraph(g *graph.Graph) graphInfo {
+	gi := graphInfo{Users: g.Nodes(), Edges: g.Edges(), Bytes: g.Bytes(), Layers: map[string]layerInfo{}}
+	for k := range graph.NumKinds {
+		if l := g.Layer(k); l != nil {
+			gi.Layers[k.String()] = layerInfo{Edges: l.Edges(), Events: l.Events(), SelfLoops: g.SelfLoops(k), Timed: l.Timed()}
+		}
+	}
+	return gi
+}
+
+func newRunInfo(c *scoreConfig, srcs []*source, gi graphInfo, res *rank.Result, outs []outputInfo, tm timings, started time.Time) *runInfo {
 	info := &runInfo{
 		Tool: "clout", Version: version(), GoVersion: runtime.Version(),
 		StartedAt:  started.UTC().Format(time.RFC3339),
@@ -173,12 +184,7 @@ func newRunInfo(c *scoreConfig, srcs []*source, g *graph.Graph, res *rank.Result
 	for s, w := range p.Combine {
 		info.Parameters.Combine[rank.Sub(s).String()] = w
 	}
-	info.Graph = graphInfo{Users: g.Nodes(), Edges: g.Edges(), Bytes: g.Bytes(), Layers: map[string]layerInfo{}}
-	for k := range graph.NumKinds {
-		if l := g.Layer(k); l != nil {
-			info.Graph.Layers[k.String()] = layerInfo{Edges: l.Edges(), Events: l.Events(), SelfLoops: g.SelfLoops(k), Timed: l.Timed()}
-		}
-	}
+	info.Graph = gi
 	info.PageRank = pagerankInfo{Iterations: res.PageRank.Iterations, Delta: res.PageRank.Delta, Converged: res.PageRank.Converged}
 	info.Netted = nettedInfo{Pairs: res.Netted.ReturnedPairs, Events: res.Netted.Events}
 	for _, n := range tm.names {

@@ -346,28 +346,15 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		return err
 	}
 
-	// Write: scores first, then run.json, which names the scores file's checksum.
+	// Write: the edges first, while the graph is still needed; then the graph is
+	// released, so that its arrays and the scores table never add up; then the scores,
+	// and last run.json, which names the other files' checksums.
 	t = time.Now()
-	tbl := scoreTable(res, ids)
 	if err := os.MkdirAll(c.out, 0o755); err != nil {
 		return outputErr(fmt.Errorf("output: %w", err))
 	}
 	b = pg.step("write", false)
 	var outs []outputInfo
-	scoresPath := filepath.Join(c.out, "scores.parquet")
-	if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{}); err != nil {
-		b.done()
-		return outputErr(err)
-	}
-	outs = append(outs, fileInfo(scoresPath, tbl.Rows()))
-	if c.csv {
-		csvPath := filepath.Join(c.out, "scores.csv")
-		if err := sink.WriteFileAtomic(csvPath, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, tbl) }); err != nil {
-			b.done()
-			return outputErr(err)
-		}
-		outs = append(outs, fileInfo(csvPath, tbl.Rows()))
-	}
 	if c.edges {
 		edgesPath := filepath.Join(c.out, "edges.parquet")
 		if err := writeEdges(edgesPath, g, ids); err != nil {
@@ -375,6 +362,25 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 			return outputErr(err)
 		}
 		outs = append(outs, fileInfo(edgesPath, g.Edges()))
+	}
+	gi, summary := describeGraph(g), fmt.Sprintf("%d users, %d edges (%s)", g.Nodes(), g.Edges(), layerSummary(g))
+	g, sk.Graph = nil, nil
+	debug.FreeOSMemory()
+
+	tbl := scoreTable(res, ids)
+	scoresPath := filepath.Join(c.out, "scores.parquet")
+	if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{}); err != nil {
+		b.done()
+		return outputErr(err)
+	}
+	outs = append([]outputInfo{fileInfo(scoresPath, tbl.Rows())}, outs...)
+	if c.csv {
+		csvPath := filepath.Join(c.out, "scores.csv")
+		if err := sink.WriteFileAtomic(csvPath, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, tbl) }); err != nil {
+			b.done()
+			return outputErr(err)
+		}
+		outs = append(outs, fileInfo(csvPath, tbl.Rows()))
 	}
 	if idm != nil {
 		po, err := writePersons(c, idm, res, ids) // persons.go
@@ -388,7 +394,7 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 	b.done()
 	tm.add("write", t)
 
-	info := newRunInfo(c, srcs, g, res, outs, tm, started)
+	info := newRunInfo(c, srcs, gi, res, outs, tm, started)
 	if err := sink.WriteJSONAtomic(filepath.Join(c.out, "run.json"), info); err != nil {
 		return outputErr(err)
 	}
@@ -404,8 +410,8 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
-	fmt.Fprintf(stderr, "clout: %d users, %d edges (%s), %d PageRank iterations; ingest %s, build %s, score %s, write %s; wrote %s\n",
-		g.Nodes(), g.Edges(), layerSummary(g), res.PageRank.Iterations,
+	fmt.Fprintf(stderr, "clout: %s, %d PageRank iterations; ingest %s, build %s, score %s, write %s; wrote %s\n",
+		summary, res.PageRank.Iterations,
 		tm.get("ingest"), tm.get("build"), tm.get("score"), tm.get("write"), c.out)
 	return nil
 }
