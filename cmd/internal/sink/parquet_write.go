@@ -141,9 +141,15 @@ func writerProps(t *Table, o ParquetOptions) *parquet.WriterProperties {
 
 // writeParquet writes t to w as Parquet. w must not be an io.Closer that should stay
 // open: FileWriter.Close closes such a writer.
-func writeParquet(w io.Writer, t *Table, o ParquetOptions) (err error) {
-	schema := arrowSchema(t)
-	fw, err := pqarrow.NewFileWriter(schema, w, writerProps(t, o),
+func writeParquet(w io.Writer, t *Table, o ParquetOptions) error {
+	return writeParquetBatches(w, t, o, func(emit func(*Table) error) error { return emit(t) })
+}
+
+// writeParquetBatches writes the batches fill emits to w as one Parquet file with
+// schema's columns, converting each to Arrow in record batches of o.BatchRows rows.
+func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func(emit func(*Table) error) error) (err error) {
+	as := arrowSchema(schema)
+	fw, err := pqarrow.NewFileWriter(as, w, writerProps(schema, o),
 		pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(o.mem), pqarrow.WithStoreSchema()))
 	if err != nil {
 		return fmt.Errorf("parquet: %w", err)
@@ -155,20 +161,45 @@ func writeParquet(w io.Writer, t *Table, o ParquetOptions) (err error) {
 			err = fmt.Errorf("parquet: close: %w", cerr)
 		}
 	}()
-
-	rb := array.NewRecordBuilder(o.mem, schema)
+	rb := array.NewRecordBuilder(o.mem, as)
 	defer rb.Release()
-	rows := t.Rows()
-	for off := 0; off < rows; off += o.BatchRows {
-		end := min(off+o.BatchRows, rows)
-		for i := range t.Columns {
-			appendColumn(rb.Field(i), &t.Columns[i], off, end)
+	written := 0
+	return fill(func(b *Table) error {
+		if b != schema {
+			if err := sameColumns(schema, b); err != nil {
+				return err
+			}
+			if err := b.validate(); err != nil {
+				return err
+			}
 		}
-		rec := rb.NewRecordBatch()
-		err := fw.WriteBuffered(rec) // fills the current row group, starting a new one when full
-		rec.Release()
-		if err != nil {
-			return fmt.Errorf("parquet: rows [%d, %d): %w", off, end, err)
+		rows := b.Rows()
+		for off := 0; off < rows; off += o.BatchRows {
+			end := min(off+o.BatchRows, rows)
+			for i := range b.Columns {
+				appendColumn(rb.Field(i), &b.Columns[i], off, end)
+			}
+			rec := rb.NewRecordBatch()
+			err := fw.WriteBuffered(rec) // fills the current row group, starting a new one when full
+			rec.Release()
+			if err != nil {
+				return fmt.Errorf("parquet: rows [%d, %d): %w", written+off, written+end, err)
+			}
+		}
+		written += rows
+		return nil
+	})
+}
+
+// sameColumns checks that batch b has schema's columns, in order.
+func sameColumns(schema, b *Table) error {
+	if len(b.Columns) != len(schema.Columns) {
+		return fmt.Errorf("batch has %d columns, want %d", len(b.Columns), len(schema.Columns))
+	}
+	for i := range b.Columns {
+		if b.Columns[i].Name != schema.Columns[i].Name || b.Columns[i].Type != schema.Columns[i].Type {
+			return fmt.Errorf("batch column %d is %s %s, want %s %s", i, b.Columns[i].Name,
+				b.Columns[i].Type, schema.Columns[i].Name, schema.Columns[i].Type)
 		}
 	}
 	return nil
