@@ -47,7 +47,7 @@ if [ "${CLOUT_NEO4J:-1}" != "0" ]; then
 fi
 
 echo "== go test"
-go test -count=1 ./...
+go test -count=1 -timeout 30m ./...
 
 if [ "$fuzztime" != "0" ]; then
   echo "== fuzz ($fuzztime each)"
