@@ -177,16 +177,16 @@ func writePersons(c *scoreConfig, m *ingest.IdentityMap, res *rank.Result, ids *
 	}
 	var outs []outputInfo
 	path := filepath.Join(c.out, "persons.parquet")
-	if err := sink.WriteParquet(path, t, sink.ParquetOptions{}); err != nil {
+	if err := sink.WriteParquet(path, t, sink.ParquetOptions{Put: c.outs.put}); err != nil {
 		return nil, outputErr(err)
 	}
-	outs = append(outs, fileInfo(path, t.Rows()))
+	outs = append(outs, c.outs.info(path, t.Rows()))
 	if c.csv {
 		path := filepath.Join(c.out, "persons.csv")
-		if err := sink.WriteFileAtomic(path, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, t) }); err != nil {
+		if err := c.outs.put(path, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, t) }); err != nil {
 			return nil, outputErr(err)
 		}
-		outs = append(outs, fileInfo(path, t.Rows()))
+		outs = append(outs, c.outs.info(path, t.Rows()))
 	}
 	return outs, nil
 }

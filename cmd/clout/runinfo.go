@@ -1,11 +1,7 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
-	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -116,19 +112,6 @@ func (t *timings) add(name string, since time.Time) {
 }
 
 func (t *timings) get(name string) string { return t.d[name].Round(time.Millisecond).String() }
-
-func fileInfo(path string, rows int) outputInfo {
-	o := outputInfo{Path: path, Rows: rows}
-	f, err := os.Open(path)
-	if err != nil {
-		return o
-	}
-	defer f.Close()
-	h := sha256.New()
-	o.Bytes, _ = io.Copy(h, f)
-	o.SHA256 = hex.EncodeToString(h.Sum(nil))
-	return o
-}
 
 func unixString(t int64) string {
 	if t == graph.NoTime {

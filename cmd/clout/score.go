@@ -44,6 +44,7 @@ type scoreConfig struct {
 	format   string    // --format: the format of PATH files, instead of detecting it
 	identity string    // --identity: the identity map (person,platform,id)
 	stderr   io.Writer // notes on the inputs; nil: os.Stderr
+	outs     *outputs  // the output folder's staged files, while score runs
 }
 
 func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -273,6 +274,15 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		}
 	}
 
+	// The output folder first: locked for this run, cleaned of a crashed run's
+	// leftovers, and an unwritable folder found before the work rather than after it.
+	outs, err := openOutputs(c.out, stderr)
+	if err != nil {
+		return err
+	}
+	defer outs.close()
+	c.outs = outs
+
 	// Ingest, from files or from Neo4j.
 	t := time.Now()
 	var srcs []*source
@@ -280,12 +290,10 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		if len(c.paths) > 0 || c.dataset != "" {
 			return usageErr("--from neo4j takes no input files")
 		}
-		var err error
 		if srcs, err = readNeo4j(ctx, c, pg, sk); err != nil {
 			return err
 		}
 	} else {
-		var err error
 		if srcs, err = c.inputs(); err != nil {
 			return err
 		}
@@ -348,39 +356,41 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 
 	// Write: the edges first, while the graph is still needed; then the graph is
 	// released, so that its arrays and the scores table never add up; then the scores,
-	// and last run.json, which names the other files' checksums.
+	// and last run.json, which names the other files' checksums. Every file is staged
+	// and the set is put in place at once by the commit at the end.
 	t = time.Now()
-	if err := os.MkdirAll(c.out, 0o755); err != nil {
-		return outputErr(fmt.Errorf("output: %w", err))
-	}
 	b = pg.step("write", false)
-	var outs []outputInfo
+	var files []outputInfo
 	if c.edges {
 		edgesPath := filepath.Join(c.out, "edges.parquet")
-		if err := writeEdges(edgesPath, g, ids); err != nil {
+		if err := writeEdges(edgesPath, g, ids, outs.put); err != nil {
 			b.done()
 			return outputErr(err)
 		}
-		outs = append(outs, fileInfo(edgesPath, g.Edges()))
+		files = append(files, outs.info(edgesPath, g.Edges()))
 	}
 	gi, summary := describeGraph(g), fmt.Sprintf("%d users, %d edges (%s)", g.Nodes(), g.Edges(), layerSummary(g))
 	g, sk.Graph = nil, nil
 	debug.FreeOSMemory()
+	if err := ctx.Err(); err != nil {
+		b.done()
+		return err
+	}
 
 	tbl := scoreTable(res, ids)
 	scoresPath := filepath.Join(c.out, "scores.parquet")
-	if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{}); err != nil {
+	if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{Put: outs.put}); err != nil {
 		b.done()
 		return outputErr(err)
 	}
-	outs = append([]outputInfo{fileInfo(scoresPath, tbl.Rows())}, outs...)
+	files = append([]outputInfo{outs.info(scoresPath, tbl.Rows())}, files...)
 	if c.csv {
 		csvPath := filepath.Join(c.out, "scores.csv")
-		if err := sink.WriteFileAtomic(csvPath, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, tbl) }); err != nil {
+		if err := outs.put(csvPath, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, tbl) }); err != nil {
 			b.done()
 			return outputErr(err)
 		}
-		outs = append(outs, fileInfo(csvPath, tbl.Rows()))
+		files = append(files, outs.info(csvPath, tbl.Rows()))
 	}
 	if idm != nil {
 		po, err := writePersons(c, idm, res, ids) // persons.go
@@ -388,15 +398,22 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 			b.done()
 			return err
 		}
-		outs = append(outs, po...)
+		files = append(files, po...)
 	}
 	b.Add(int64(tbl.Rows()))
 	b.done()
 	tm.add("write", t)
 
-	info := newRunInfo(c, srcs, gi, res, outs, tm, started)
-	if err := sink.WriteJSONAtomic(filepath.Join(c.out, "run.json"), info); err != nil {
+	info := newRunInfo(c, srcs, gi, res, files, tm, started)
+	if err := outs.put(filepath.Join(c.out, "run.json"), 0o644, sink.JSONTo(info)); err != nil {
 		return outputErr(err)
+	}
+	// The last chance to stop with the previous outputs untouched.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := outs.commit(); err != nil {
+		return err
 	}
 
 	if c.from == "neo4j" {

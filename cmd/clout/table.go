@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"text/tabwriter"
@@ -225,7 +226,7 @@ func edgeColumns(timed bool) []sink.Column {
 // writeEdges writes the graph as the edges table, one row per aggregated edge, layer
 // by layer, actors in dense-id order. It streams: memory is bounded by one batch of
 // edgeBatch rows, whatever the graph's size.
-func writeEdges(path string, g *graph.Graph, ids *ingest.Interner) error {
+func writeEdges(path string, g *graph.Graph, ids *ingest.Interner, put func(string, os.FileMode, func(io.Writer) error) error) error {
 	timed := false
 	for k := range graph.NumKinds {
 		if l := g.Layer(k); l != nil && l.Timed() {
@@ -233,7 +234,7 @@ func writeEdges(path string, g *graph.Graph, ids *ingest.Interner) error {
 		}
 	}
 	schema := &sink.Table{Columns: edgeColumns(timed), Meta: map[string]string{"clout.version": version()}}
-	return sink.WriteParquetStream(path, schema, sink.ParquetOptions{}, func(emit func(*sink.Table) error) error {
+	return sink.WriteParquetStream(path, schema, sink.ParquetOptions{Put: put}, func(emit func(*sink.Table) error) error {
 		b := &sink.Table{Columns: edgeColumns(timed)}
 		reset := func() {
 			for i := range b.Columns {

@@ -40,50 +40,62 @@ func WriteFileAtomic(path string, perm os.FileMode, write func(w io.Writer) erro
 			err = fmt.Errorf("sink: write %s: %w", path, err)
 		}
 	}()
+	dir, tmp, err := writeTemp(path, perm, write)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return bareErr(err)
+	}
+	return bareErr(syncDir(dir))
+}
+
+// writeTemp does all of WriteFileAtomic but the rename: it writes, flushes, fsyncs
+// and closes the temporary file beside path and returns its folder and name. On an
+// error (or a panic of write) no temporary file is left.
+func writeTemp(path string, perm os.FileMode, write func(w io.Writer) error) (dir, tmp string, err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
 	if base == "" {
-		return errIsFolder
+		return "", "", errIsFolder
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return errIsFolder // rename would say "file exists"
+		return "", "", errIsFolder // rename would say "file exists"
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return bareErr(err)
+		return "", "", bareErr(err)
 	}
-	tmp := f.Name()
-	committed := false
+	name := f.Name() // not tmp: a return statement clears that before the deferred call
+	ok := false
 	defer func() {
-		if !committed {
+		if !ok {
 			f.Close() // may already be closed; the error is of no use then
-			os.Remove(tmp)
+			os.Remove(name)
 		}
 	}()
 
 	if err := f.Chmod(perm); err != nil {
-		return bareErr(err)
+		return "", "", bareErr(err)
 	}
 	bw := bufio.NewWriterSize(f, writeBufferSize)
 	if err := write(bw); err != nil {
-		return err
+		return "", "", err
 	}
 	if err := bw.Flush(); err != nil {
-		return bareErr(err)
+		return "", "", bareErr(err)
 	}
 	if err := f.Sync(); err != nil {
-		return bareErr(err)
+		return "", "", bareErr(err)
 	}
 	if err := f.Close(); err != nil {
-		return bareErr(err)
+		return "", "", bareErr(err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		return bareErr(err)
-	}
-	committed = true
-	return bareErr(syncDir(dir))
+	ok = true
+	return dir, name, nil
 }
 
 // errIsFolder is the error for a target path that names a folder.
@@ -107,12 +119,18 @@ func bareErr(err error) error {
 // WriteFileAtomic. It is meant for small reports such as run.json. A value that cannot
 // be encoded is an error and leaves any previous file untouched.
 func WriteJSONAtomic(path string, v any) error {
-	return WriteFileAtomic(path, 0o644, func(w io.Writer) error {
+	return WriteFileAtomic(path, 0o644, JSONTo(v))
+}
+
+// JSONTo returns a write function for WriteFileAtomic or Set.WriteFile that writes v
+// as WriteJSONAtomic does.
+func JSONTo(v any) func(w io.Writer) error {
+	return func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		return enc.Encode(v) // Encode marshals fully before writing and adds the newline
-	})
+	}
 }
 
 // RemoveStaleTemps removes the temporary files that WriteFileAtomic leaves behind when

@@ -17,7 +17,7 @@ func WriteParquetStream(path string, schema *Table, o ParquetOptions, fill func(
 		return fmt.Errorf("sink: write %s: %w", path, errNoColumns)
 	}
 	o = o.withDefaults()
-	return WriteFileAtomic(path, o.Perm, func(w io.Writer) error {
+	return o.Put(path, o.Perm, func(w io.Writer) error {
 		return writeParquetBatches(w, schema, o, fill)
 	})
 }

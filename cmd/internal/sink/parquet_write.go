@@ -38,6 +38,10 @@ type ParquetOptions struct {
 	CompressionLevel int         // zstd level (1 fastest … 22 smallest); 0 means zstd's default, 3
 	Perm             os.FileMode // permission bits of the file; 0 means DefaultPerm
 
+	// Put puts the file in place; nil means WriteFileAtomic. Set.WriteFile stages it
+	// for the set's commit instead.
+	Put func(path string, perm os.FileMode, write func(io.Writer) error) error
+
 	mem memory.Allocator // Arrow allocator; nil means memory.DefaultAllocator (tests set a checked one)
 }
 
@@ -53,6 +57,9 @@ func (o ParquetOptions) withDefaults() ParquetOptions {
 	}
 	if o.mem == nil {
 		o.mem = memory.DefaultAllocator
+	}
+	if o.Put == nil {
+		o.Put = WriteFileAtomic
 	}
 	return o
 }
@@ -78,7 +85,7 @@ func WriteParquet(path string, t *Table, o ParquetOptions) error {
 		return fmt.Errorf("sink: write %s: %w", path, errNoColumns)
 	}
 	o = o.withDefaults()
-	return WriteFileAtomic(path, o.Perm, func(w io.Writer) error {
+	return o.Put(path, o.Perm, func(w io.Writer) error {
 		return writeParquet(w, t, o)
 	})
 }
