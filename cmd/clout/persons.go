@@ -142,7 +142,7 @@ func personsTable(m *ingest.IdentityMap, res *rank.Result, ids *ingest.Interner)
 		}
 	}
 	t.Columns = []sink.Column{
-		{Name: "person", Type: sink.String, Strings: name, Doc: "the person, as the identity map names them"},
+		{Name: "person", Type: sink.String, Plain: true, Strings: name, Doc: "the person, as the identity map names them"},
 		{Name: "rank", Type: sink.Int64, Ints: rk, Doc: "rank among the persons and the accounts no person claims (1 = highest)"},
 		{Name: "clout", Type: sink.Float64, Floats: clout, Doc: "combined Clout Score, 1–100: 1 + 99·Σ(clout_a − 1)/99 over the accounts, relative to the best entity"},
 	}

@@ -55,6 +55,7 @@ func (p *progress) step(desc string, bytes bool) *bar {
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionOnCompletion(func() { fmt.Fprintln(p.w) }),
 	)
+	_ = b.RenderBlank() // the step's name shows as it starts, not at its first update
 	return &bar{b: b}
 }
 

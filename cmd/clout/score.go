@@ -183,7 +183,10 @@ func (c *scoreConfig) inputs() ([]*source, error) {
 
 // hashingReader hashes and counts what is read through it. Close first reads what
 // the consumer left (a gzip trailer, say), so the checksum covers the whole file.
+// Once ctx is done, reads fail, so SIGINT or SIGTERM stops the ingest of a large
+// file at the next read rather than at its end.
 type hashingReader struct {
+	ctx      context.Context
 	r        io.ReadCloser
 	h        hash.Hash
 	n        int64
@@ -193,6 +196,9 @@ type hashingReader struct {
 }
 
 func (h *hashingReader) Read(b []byte) (int, error) {
+	if err := h.ctx.Err(); err != nil {
+		return 0, err
+	}
 	n, err := h.r.Read(b)
 	h.h.Write(b[:n])
 	h.n += int64(n)
@@ -235,7 +241,7 @@ func (c *scoreConfig) load(ctx context.Context, srcs []*source, pg *progress, sk
 					b.SetTotal(fi.Size())
 				}
 			}
-			hr = &hashingReader{r: r, h: sha256.New(), p: b}
+			hr = &hashingReader{ctx: ctx, r: r, h: sha256.New(), p: b}
 			return hr, nil
 		}
 		opt := c.ingest
@@ -276,7 +282,7 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 
 	// The output folder first: locked for this run, cleaned of a crashed run's
 	// leftovers, and an unwritable folder found before the work rather than after it.
-	outs, err := openOutputs(c.out, stderr)
+	outs, err := openOutputs(ctx, c.out, stderr)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func scoreTable(res *rank.Result, ids *ingest.Interner) *sink.Table {
 		user[i] = ids.ID(u)
 		rk[i] = res.Rank[u]
 	}
-	handle := sink.Column{Name: "handle", Type: sink.String, Strings: make([]string, n), Null: !ids.HasHandles(),
+	handle := sink.Column{Name: "handle", Type: sink.String, Plain: true, Strings: make([]string, n), Null: !ids.HasHandles(),
 		Doc: "the user's handle (screen name, @user@host), a property: null when no input names one"}
 	if !handle.Null {
 		handle.Valid = make([]bool, n)
@@ -45,7 +45,7 @@ func scoreTable(res *rank.Result, ids *ingest.Interner) *sink.Table {
 	t := &sink.Table{Meta: map[string]string{"clout.version": version()}}
 	t.Columns = append(t.Columns,
 		sink.Column{Name: "platform", Type: sink.String, Strings: platform, Doc: "platform the id belongs to"},
-		sink.Column{Name: "user_id", Type: sink.String, Strings: user, Doc: "the platform's stable user id, as in the input"},
+		sink.Column{Name: "user_id", Type: sink.String, Plain: true, Strings: user, Doc: "the platform's stable user id, as in the input"},
 		handle,
 		sink.Column{Name: "rank", Type: sink.Int64, Ints: rk, Doc: "1 = highest Clout Score"},
 		sink.Column{Name: "clout", Type: sink.Float64, Floats: perm(res.Clout), Doc: "Clout Score, 1–100"},
@@ -214,8 +214,8 @@ const edgeBatch = 64 << 10
 func edgeColumns(timed bool) []sink.Column {
 	return []sink.Column{
 		{Name: "platform", Type: sink.String, Doc: "platform of both users"},
-		{Name: "actor", Type: sink.String, Doc: "user who acted (follows, retweeted, …)"},
-		{Name: "target", Type: sink.String, Doc: "user acted upon; credit flows to them"},
+		{Name: "actor", Type: sink.String, Plain: true, Doc: "user who acted (follows, retweeted, …)"},
+		{Name: "target", Type: sink.String, Plain: true, Doc: "user acted upon; credit flows to them"},
 		{Name: "type", Type: sink.String, Doc: "layer: follows, retweets, mentions, replies or likes"},
 		{Name: "count", Type: sink.Int64, Doc: "events aggregated into this edge"},
 		{Name: "first", Type: sink.Int64, Null: !timed, Doc: "Unix seconds of the first event (null: no time)"},

@@ -138,7 +138,7 @@ func writerProps(t *Table, o ParquetOptions) *parquet.WriterProperties {
 		opts = append(opts, parquet.WithCompressionLevel(o.CompressionLevel))
 	}
 	for i := range t.Columns {
-		if t.Columns[i].Type == String {
+		if t.Columns[i].Type == String && !t.Columns[i].Plain {
 			// A path, not a dotted string: a column name may contain dots.
 			opts = append(opts, parquet.WithDictionaryPath(parquet.ColumnPath{t.Columns[i].Name}, true))
 		}

@@ -24,9 +24,8 @@ import (
 // still to do), so the new set is completed, never half-applied.
 //
 // OpenSet takes an exclusive lock on the folder (a flock on the folder itself, held
-// until Close), so two
-// runs never write into one folder at once, and under that lock it replays a journal
-// and removes temporary files left by a crash. Close without Commit removes the set's
+// until Close), so two runs never write into one folder at once, and under that lock
+// it replays a journal and removes temporary files left by a crash. Close without Commit removes the set's
 // temporary files and leaves the old ones untouched.
 type Set struct {
 	dir    string

@@ -53,6 +53,12 @@ type Column struct {
 
 	Null  bool   // the whole column is null
 	Valid []bool // optional per-row validity; nil means all rows are valid
+
+	// Plain turns off the dictionary encoding of a String column, for columns of
+	// mostly distinct values such as ids. Besides saving the dictionary's work, it
+	// keeps the file byte-reproducible: when a dictionary outgrows its page, arrow-go
+	// falls back to plain encoding and lists the chunk's two encodings in map order.
+	Plain bool
 }
 
 // Len returns the length of the column's value slice, the one that matches its Type.
