@@ -81,7 +81,7 @@ func writeTemp(path string, perm os.FileMode, write func(w io.Writer) error) (di
 	if err := f.Chmod(perm); err != nil {
 		return "", "", bareErr(err)
 	}
-	bw := bufio.NewWriterSize(f, writeBufferSize)
+	bw := bufio.NewWriterSize(bareErrWriter{f}, writeBufferSize)
 	if err := write(bw); err != nil {
 		return "", "", err
 	}
@@ -96,6 +96,16 @@ func writeTemp(path string, perm os.FileMode, write func(w io.Writer) error) (di
 	}
 	ok = true
 	return dir, name, nil
+}
+
+// bareErrWriter strips the temporary file's name from write errors (see bareErr), so
+// that "no space left on device" reaches the message under the final path's name
+// however deep the writer that met it wrapped it.
+type bareErrWriter struct{ f *os.File }
+
+func (w bareErrWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	return n, bareErr(err)
 }
 
 // errIsFolder is the error for a target path that names a folder.
