@@ -10,6 +10,18 @@ import (
 	"github.com/clout-dev/clout/graph"
 )
 
+// badID returns the error of the first of two ids (with their spans in the line)
+// that checkID rejects, or nil.
+func badID(lr *lineReader, fa span, a []byte, fb span, b []byte) *ParseError {
+	if err := checkID(a); err != nil {
+		return lr.errAt(fa.lo+1, "%w", err)
+	}
+	if err := checkID(b); err != nil {
+		return lr.errAt(fb.lo+1, "%w", err)
+	}
+	return nil
+}
+
 // ReadEdgeList reads a SNAP-style edge list into layer k of s: one edge per line,
 // "actor target" or "actor target weight", the fields separated by spaces or tabs.
 // Lines starting with '#' and blank lines are skipped. Ids are arbitrary tokens
@@ -34,6 +46,7 @@ func ReadEdgeList(name string, r io.Reader, k graph.Kind, s *Sink, o Options) (r
 	s.Graph.Declare(k)
 	plat := s.IDs.Platform(o.Platform)
 	lr := newLineReader(name, r, maxLine)
+	lr.skipLong = o.OnBadLine == Skip
 	defer func() { rep.Bytes = lr.pos }()
 
 	var (
@@ -108,7 +121,14 @@ func ReadEdgeList(name string, r io.Reader, k graph.Kind, s *Sink, o Options) (r
 			}
 			continue
 		}
-		// Ids that are not canonical decimals: one edge at a time, in order.
+		// Ids that are not canonical decimals: one edge at a time, in order. An id
+		// that cannot be stored as text is a bad line.
+		if bad := badID(lr, f[0], src, f[1], dst); bad != nil {
+			if err := rep.bad(&o, bad); err != nil {
+				return fail(err)
+			}
+			continue
+		}
 		if err := batch.flush(); err != nil {
 			return rep, err
 		}

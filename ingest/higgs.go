@@ -38,6 +38,7 @@ func ReadHiggsActivity(name string, r io.Reader, s *Sink, o Options) (rep Report
 	}
 	plat := s.IDs.Platform(o.Platform)
 	lr := newLineReader(name, r, maxLine)
+	lr.skipLong = o.OnBadLine == Skip
 	defer func() { rep.Bytes = lr.pos }()
 
 	var f [5]span
@@ -105,6 +106,12 @@ func ReadHiggsActivity(name string, r io.Reader, s *Sink, o Options) (rep Report
 			continue
 		}
 		// Ids with leading zeros: one event at a time, in order.
+		if bad := badID(lr, f[0], line[f[0].lo:f[0].hi], f[1], line[f[1].lo:f[1].hi]); bad != nil {
+			if err := rep.bad(&o, bad); err != nil {
+				return rep, err
+			}
+			continue
+		}
 		if err := batch.flush(); err != nil {
 			return rep, err
 		}

@@ -92,7 +92,10 @@ func ReadInteractions(name string, r io.Reader, s *Sink, o Options) (rep Report,
 	if err != nil {
 		return rep, &ParseError{Path: name, Line: 1, Err: err}
 	}
-	cr := csv.NewReader(br)
+	// encoding/csv holds a whole record in memory, however long: the limiter fails a
+	// record (a line, or quoted lines) longer than maxLine instead.
+	lim := &recordLimit{r: br, max: maxLine + csvReadAhead}
+	cr := csv.NewReader(lim)
 	cr.ReuseRecord = true
 	if bytes.IndexByte(header, '\t') >= 0 {
 		cr.Comma = '\t'
@@ -124,6 +127,7 @@ func ReadInteractions(name string, r io.Reader, s *Sink, o Options) (rep Report,
 	width := len(rec)
 	for {
 		start := cr.InputOffset()
+		lim.n = 0
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return rep, nil
@@ -157,10 +161,50 @@ func ReadInteractions(name string, r io.Reader, s *Sink, o Options) (rep Report,
 			continue
 		}
 		if err := t.add(ev); err != nil {
-			line, col := cr.FieldPos(t.cols.kind)
-			return rep, &ParseError{Path: name, Line: line, Column: col, Offset: start, Record: record, Err: err}
+			field := t.cols.kind
+			var fe *fieldError
+			if errors.As(err, &fe) {
+				field, err = fe.field, fe.err
+			}
+			line, col := cr.FieldPos(field)
+			pe := &ParseError{Path: name, Line: line, Column: col, Offset: start, Record: record, Err: err}
+			if errors.Is(err, ErrBadID) {
+				if err := rep.bad(&o, pe); err != nil {
+					return rep, err
+				}
+				continue
+			}
+			return rep, pe
 		}
 	}
+}
+
+// csvReadAhead bounds what encoding/csv's own buffer reads beyond a record: the
+// limiter counts from the last record's end in the input, so the count of a record
+// includes up to that much of read-ahead.
+const csvReadAhead = 64 << 10
+
+// recordLimit fails a read once more than max bytes have passed since n was last
+// reset to 0 (at each record).
+type recordLimit struct {
+	r      io.Reader
+	n, max int
+}
+
+// errRecordTooLong is the error of a record over the limit; it stops the reader
+// whatever the bad-line policy, since the record's end is not known.
+var errRecordTooLong = fmt.Errorf("expected a record of at most %d bytes, got a longer one (a missing newline or an unclosed quote?)", maxLine)
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	if l.n >= l.max {
+		return 0, errRecordTooLong
+	}
+	if len(p) > l.max-l.n {
+		p = p[:l.max-l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n += n
+	return n, err
 }
 
 // peekLine returns the first line of br without consuming it (at most the buffer).
@@ -287,13 +331,23 @@ func (t *tableReader) add(ev event) error {
 		t.rep.OutOfWindow++
 		return nil
 	}
+	if !ev.actorIsNum {
+		if err := checkID(ev.actor); err != nil {
+			return &fieldError{t.cols.actor, err}
+		}
+	}
+	if !ev.targetIsNum {
+		if err := checkID(ev.target); err != nil {
+			return &fieldError{t.cols.target, err}
+		}
+	}
 	a, err := t.id(ev.actor, ev.actorNum, ev.actorIsNum)
 	if err != nil {
-		return err
+		return &fieldError{t.cols.actor, err}
 	}
 	b, err := t.id(ev.target, ev.targetNum, ev.targetIsNum)
 	if err != nil {
-		return err
+		return &fieldError{t.cols.target, err}
 	}
 	t.rep.Events[k]++
 	if a == b {
@@ -305,6 +359,15 @@ func (t *tableReader) add(ev event) error {
 	}
 	return nil
 }
+
+// fieldError is an error of add that one field (0-based) of the row is at fault for.
+type fieldError struct {
+	field int
+	err   error
+}
+
+func (e *fieldError) Error() string { return e.err.Error() }
+func (e *fieldError) Unwrap() error { return e.err }
 
 // id interns an id given as a string or a number.
 func (t *tableReader) id(s string, n uint64, num bool) (uint32, error) {

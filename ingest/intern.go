@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxIDs is the most ids an Interner hands out: dense ids are uint32, and the largest
@@ -84,6 +85,26 @@ func (in *Interner) InternString(platform uint8, id string) (uint32, error) {
 	return intern(in, platform, id)
 }
 
+// ErrBadID is the error for a user id that is not printable UTF-8.
+var ErrBadID = errors.New("expected a user id of printable UTF-8 (no control characters or NUL bytes)")
+
+// checkID rejects an id that is not valid UTF-8 or holds a control character: such
+// an id cannot go into a Parquet string column, a CSV cell or a terminal unchanged.
+// It runs once per distinct id, when it is first interned.
+func checkID[T string | []byte](id T) error {
+	for i, r := range string(id) { // ranging over a conversion does not allocate
+		bad := r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)
+		if r == utf8.RuneError {
+			_, size := utf8.DecodeRuneInString(string(id[i:]))
+			bad = size == 1 // an invalid byte, not a U+FFFD written out
+		}
+		if bad {
+			return fmt.Errorf("%w, got %q", ErrBadID, string(id))
+		}
+	}
+	return nil
+}
+
 func intern[T string | []byte](in *Interner, platform uint8, id T) (uint32, error) {
 	if int(platform) >= len(in.platforms) {
 		return 0, fmt.Errorf("ingest: unknown platform id %d", platform)
@@ -97,6 +118,9 @@ func intern[T string | []byte](in *Interner, platform uint8, id T) (uint32, erro
 	m := in.str[platform]
 	if u, ok := m[string(id)]; ok { // no allocation: the compiler reuses id's bytes
 		return u, nil
+	}
+	if err := checkID(id); err != nil {
+		return 0, err
 	}
 	u, err := in.next()
 	if err != nil {

@@ -139,3 +139,18 @@ func TestPostTally(t *testing.T) {
 		t.Error("keys collide")
 	}
 }
+
+func TestCheckID(t *testing.T) {
+	for id, ok := range map[string]bool{
+		"alice": true, "zoë": true, "did:plc:abc": true, "🙂": true, "\uFFFD": true, "a b": true,
+		"\xff": false, "a\x00b": false, "\x1b[2J": false, "tab\t": false, "del\x7f": false, "\u0085": false,
+	} {
+		err := checkID([]byte(id))
+		if (err == nil) != ok {
+			t.Errorf("checkID(%q) = %v, want ok=%v", id, err, ok)
+		}
+		if err != nil && !errors.Is(err, ErrBadID) {
+			t.Errorf("checkID(%q): %v is not ErrBadID", id, err)
+		}
+	}
+}

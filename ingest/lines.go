@@ -22,6 +22,10 @@ type lineReader struct {
 	off  int64 // offset of the current line in the stream
 	pos  int64 // offset just past the current line
 	eof  bool
+	// skipLong reads past a line that is too long, to go on after it (the Skip
+	// policy). Without it the reader stops at the line's first max bytes, so that a
+	// gigabyte without a newline (or a gzip bomb) fails at once.
+	skipLong bool
 }
 
 // newLineReader reads r with a buffer of max bytes; lines longer than that fail.
@@ -53,6 +57,10 @@ func (lr *lineReader) next() ([]byte, error) {
 		lr.line++
 	case bufio.ErrBufferFull:
 		lr.line++
+		if !lr.skipLong {
+			lr.eof = true
+			return nil, errLineTooLong
+		}
 		for err == bufio.ErrBufferFull {
 			b, err = lr.br.ReadSlice('\n')
 			lr.pos += int64(len(b))

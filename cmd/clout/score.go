@@ -193,6 +193,7 @@ type hashingReader struct {
 	p        graph.Progress
 	drainErr error
 	closed   bool
+	partial  bool // Close stopped draining: n and the hash cover a prefix only
 }
 
 func (h *hashingReader) Read(b []byte) (int, error) {
@@ -211,9 +212,20 @@ func (h *hashingReader) Close() error {
 		return nil
 	}
 	h.closed = true
-	_, h.drainErr = io.Copy(io.Discard, readerOnly{h})
+	// What a reader leaves is a gzip trailer or trailing blanks, a few bytes. More
+	// means it stopped early on an error: the checksum is then left out rather than
+	// the rest of a possibly huge input read for nothing.
+	var n int64
+	n, h.drainErr = io.CopyN(io.Discard, readerOnly{h}, maxDrain+1)
+	if h.drainErr == io.EOF {
+		h.drainErr = nil
+	}
+	h.partial = n > maxDrain
 	return h.r.Close()
 }
+
+// maxDrain is the most hashingReader.Close reads of what its reader left.
+const maxDrain = 1 << 20
 
 type readerOnly struct{ io.Reader }
 
@@ -256,11 +268,13 @@ func (c *scoreConfig) load(ctx context.Context, srcs []*source, pg *progress, sk
 			if hr.drainErr != nil {
 				return inputErr(fmt.Errorf("input: %s: %w", s.Path, hr.drainErr))
 			}
-			s.bytes, s.sha = hr.n, hex.EncodeToString(hr.h.Sum(nil))
+			if !hr.partial {
+				s.bytes, s.sha = hr.n, hex.EncodeToString(hr.h.Sum(nil))
+			}
 		}
 		s.report = rep
 		if rep.Skipped > 0 {
-			fmt.Fprintf(os.Stderr, "clout: %s: skipped %d bad lines; first: %v\n", s.Path, rep.Skipped, rep.FirstBad)
+			fmt.Fprintf(c.errw(), "clout: %s: skipped %d bad lines; first: %v\n", s.Path, rep.Skipped, rep.FirstBad)
 		}
 	}
 	return c.finish(sk)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"text/tabwriter"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/clout-dev/clout/cmd/internal/sink"
 	"github.com/clout-dev/clout/graph"
@@ -152,12 +154,25 @@ func cell(c *sink.Column, i int) string {
 	}
 	switch c.Type {
 	case sink.String:
-		return c.Strings[i]
+		return printable(c.Strings[i])
 	case sink.Int64:
 		return strconv.FormatInt(c.Ints[i], 10)
 	default:
 		return strconv.FormatFloat(c.Floats[i], 'f', 1, 64)
 	}
+}
+
+// printable returns s for a terminal: control characters (an ANSI escape in a
+// handle, a tab that would break the columns) and invalid UTF-8 are shown escaped,
+// as Go quotes them, so that data can never drive the terminal.
+func printable(s string) string {
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) && r != ' ' {
+			q := strconv.Quote(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
 }
 
 func identity(n int) []int {
