@@ -191,12 +191,12 @@ func TestHostileIDs(t *testing.T) {
 // escaped by `clout top`, never raw.
 func TestPrintableCells(t *testing.T) {
 	for in, want := range map[string]string{
-		"alice":            "alice",
-		"zoë 🙂":            "zoë 🙂",
-		"\x1b[2Jevil":      `\x1b[2Jevil`,
-		"tab\there":        `tab\there`,
-		"bad\xffutf8":      `bad\xffutf8`,
-		"right\u202eleft":  `right\u202eleft`,
+		"alice":             "alice",
+		"zoë 🙂":             "zoë 🙂",
+		"\x1b[2Jevil":       `\x1b[2Jevil`,
+		"tab\there":         `tab\there`,
+		"bad\xffutf8":       `bad\xffutf8`,
+		"right\u202eleft":   `right\u202eleft`,
 		"=HYPERLINK(\"x\")": "=HYPERLINK(\"x\")", // neutralised in CSV, harmless on a terminal
 	} {
 		if got := printable(in); got != want {
