@@ -41,9 +41,10 @@ type scoreConfig struct {
 	activity pathList
 	table    pathList
 	paths    []string
-	format   string    // --format: the format of PATH files, instead of detecting it
-	identity string    // --identity: the identity map (person,platform,id)
-	stderr   io.Writer // notes on the inputs; nil: os.Stderr
+	format   string        // --format: the format of PATH files, instead of detecting it
+	identity string        // --identity: the identity map (person,platform,id)
+	stderr   io.Writer     // notes on the inputs; nil: os.Stderr
+	hist     historyConfig // --history, --as-of, --smooth: history.go
 }
 
 func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -80,10 +81,14 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&c.params.Workers, "workers", 0, "worker goroutines (0: one per CPU)")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile (go tool pprof) of the run to `file`")
 	fs.StringVar(&c.memprofile, "memprofile", "", "write a heap profile, taken after scoring, to `file`")
+	c.hist.register(fs)
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
 	}
 	c.ingest.Since, c.ingest.Until = since.t, until.t
+	if err := c.hist.check(&c, flagSet(fs, "out")); err != nil {
+		return err
+	}
 	c.paths = fs.Args()
 	c.stderr = stderr
 	if c.format != "" && !slices.Contains(ingest.Formats, c.format) {
@@ -311,6 +316,9 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		return inputErr(err)
 	}
 	tm.add("build", t)
+	if err := c.hist.resolve(c, g); err != nil { // --history: the partition is the output folder
+		return err
+	}
 	// The builder's buffers are garbage now: hand their pages back to the OS before
 	// the propagation allocates its own, so that the two never add up in RSS.
 	debug.FreeOSMemory()
@@ -368,6 +376,10 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 	debug.FreeOSMemory()
 
 	tbl := scoreTable(res, ids)
+	if tbl, err = c.hist.apply(tbl); err != nil { // --history: smoothing and deltas
+		b.done()
+		return err
+	}
 	scoresPath := filepath.Join(c.out, "scores.parquet")
 	if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{}); err != nil {
 		b.done()
