@@ -338,4 +338,3 @@ func TestHistoryNoiseHiggs(t *testing.T) {
 		t.Errorf("user %s moved %.1f published points on 2 %% noise", worst, maxPub)
 	}
 }
-
