@@ -369,7 +369,11 @@ func (e *explainer) levers() {
 		}
 	}
 	slices.SortStableFunc(ls, func(a, b lever) int { return cmpDesc(a.gain, b.gain) })
-	e.w.printf("  compared with the %d users ranked just above (raw Clout %.1f–%.1f):\n", len(peers), lo, hi)
+	who := fmt.Sprintf("the %d users", len(peers))
+	if len(peers) == 1 {
+		who = "the user"
+	}
+	e.w.printf("  compared with %s ranked just above (raw Clout %.1f–%.1f):\n", who, lo, hi)
 	if len(ls) == 0 {
 		e.w.printf("  the user is at or above their median in every scored signal: the gap is in how the signals combine\n")
 	}
