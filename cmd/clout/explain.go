@@ -129,7 +129,7 @@ func (e *explainer) header() {
 	d := &runsDiff{}
 	e.w.printf("%s in %s\n", d.label(m, i), m.path)
 	rk := e.col("rank")
-	e.w.printf("Clout Score %.1f (rank %d of %d; higher than %.1f %% of users)", m.pub[i], rk.Ints[i], m.t.Rows(), e.col("percentile").Floats[i])
+	e.w.printf("Clout Score %.1f (rank %d of %d; %s)", m.pub[i], rk.Ints[i], m.t.Rows(), pctText(e.col("percentile").Floats[i]))
 	if m.raw[i] != m.pub[i] {
 		e.w.printf("; %.1f before smoothing", m.raw[i])
 	}
@@ -159,8 +159,8 @@ func (e *explainer) contributions() {
 				subs = append(subs, rank.Sub(k).String())
 			}
 		}
-		e.w.printf("  %5.1f points  %s: %s, higher than %.1f %% of users (feeds %s)\n",
-			s.contrib(x), plainName(s.Name), fmtValue(s, x), s.percentile(x), strings.Join(subs, ", "))
+		e.w.printf("  %5.1f points  %s: %s, %s (feeds %s)\n",
+			s.contrib(x), plainName(s.Name), fmtValue(s, x), pctText(s.percentile(x)), strings.Join(subs, ", "))
 	}
 	if m.maxErr > 0.01 {
 		e.w.printf("  (approximate, off by up to %.2f points: the run did not use the catalogue's weights)\n", m.maxErr)
@@ -381,4 +381,14 @@ func (e *explainer) levers() {
 		e.w.printf("  %s: yours %s, below %.0f %% of theirs (their median %s); reaching the median would add ≈ %.1f points\n",
 			plainName(l.s.Name), fmtValue(l.s, l.x), l.fewer, fmtValue(l.s, l.med), l.gain)
 	}
+}
+
+// pctText says where a percentile p (the share of users strictly lower) stands: "higher
+// than 87.5 % of users", or near the top, where that would round to 100, "in the top
+// 0.0033 %" (the share of users as high or higher).
+func pctText(p float64) string {
+	if p < 99.9 {
+		return fmt.Sprintf("higher than %.1f %% of users", p)
+	}
+	return fmt.Sprintf("in the top %.2g %% of users", 100-p)
 }

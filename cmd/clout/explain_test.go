@@ -12,7 +12,7 @@ import (
 	"github.com/clout-dev/clout/cmd/internal/sink"
 )
 
-var pointsLine = regexp.MustCompile(`(?m)^\s+(-?[\d.]+) points  (.+): (\S+), higher than ([\d.]+) % of users`)
+var pointsLine = regexp.MustCompile(`(?m)^\s+(-?[\d.]+) points  (.+): (\S+), (?:higher than|in the top) ([\d.e-]+) % of users`)
 
 func TestExplainSmall(t *testing.T) {
 	dir := t.TempDir()
