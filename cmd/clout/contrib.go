@@ -272,8 +272,8 @@ func plainName(name string) string {
 	return name
 }
 
-// fmtValue prints a signal value: integers as integers, others with 2 significant
-// decimals.
+// fmtValue prints a signal value: integers as integers, others to 3 significant
+// digits.
 func fmtValue(s *modelSignal, x float64) string {
 	if s.Integer {
 		return fmt.Sprintf("%d", int64(x))

@@ -44,7 +44,7 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	return d.print(stdout, *n, *k)
 }
 
-// runDiff is the comparison of two runs.
+// runsDiff is the comparison of two runs.
 type runsDiff struct {
 	a, b   *scoreModel
 	both   []diffRow // users in both runs
@@ -179,7 +179,8 @@ func (w why) describe(k int) []string {
 	return out
 }
 
-func (d *runsDiff) label(m *scoreModel, i int) string {
+// userLabel names row i of a run: platform, id and handle.
+func userLabel(m *scoreModel, i int) string {
 	s := m.t.Col("platform").Strings[i] + " " + m.t.Col("user_id").Strings[i]
 	if h := m.t.Col("handle"); h != nil && !h.IsNull(i) && h.Strings[i] != "" {
 		s += " (@" + strings.TrimPrefix(h.Strings[i], "@") + ")"
@@ -213,7 +214,7 @@ func (d *runsDiff) print(w io.Writer, n, k int) error {
 		}
 		for _, r := range part.rows {
 			wy := d.why(r)
-			ew.printf("  %+6.1f  %s  %.1f → %.1f\n", r.delta, d.label(d.b, r.j), d.a.pub[r.i], d.b.pub[r.j])
+			ew.printf("  %+6.1f  %s  %.1f → %.1f\n", r.delta, userLabel(d.b, r.j), d.a.pub[r.i], d.b.pub[r.j])
 			for _, s := range wy.describe(k) {
 				ew.printf("          %s\n", s)
 			}

@@ -23,10 +23,11 @@ import (
 const explainPeers = 50
 
 func runExplain(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("explain", "explain [--run DIR | --history DIR] [--platform P] USER", stderr)
+	fs := newFlagSet("explain", "explain [--run DIR | --history DIR [--as-of DATE]] [--platform P] [-n N] USER", stderr)
 	runDir := fs.String("run", "", "the run: a folder (scores.parquet, edges.parquet, run.json) or a scores.parquet (default: out, or the latest partition of --history)")
 	hist := fs.String("history", "", "a history `DIR` (clout score --history): explain the latest partition, and what changed since the one before")
 	platform := fs.String("platform", "", "the user's platform, when the id or handle is on several")
+	asOf := fs.String("as-of", "", "with --history: the partition `date` (YYYY-MM-DD) to explain instead of the latest")
 	top := fs.Int("n", 5, "signals, engagers and levers to list")
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
@@ -50,10 +51,20 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
 		if len(ps) == 0 {
 			return inputErr(fmt.Errorf("explain: %s holds no partition run=YYYY-MM-DD with a scores.parquet", *hist))
 		}
-		dir = ps[len(ps)-1].dir
-		if len(ps) > 1 {
-			prevDir = ps[len(ps)-2].dir
+		at := len(ps) - 1
+		if *asOf != "" {
+			name := "run=" + *asOf
+			at = slices.IndexFunc(ps, func(p partition) bool { return filepath.Base(p.dir) == name })
+			if at < 0 {
+				return inputErr(fmt.Errorf("explain: %s has no partition %s", *hist, name))
+			}
 		}
+		dir = ps[at].dir
+		if at > 0 {
+			prevDir = ps[at-1].dir
+		}
+	} else if *asOf != "" {
+		return usageErr("explain: --as-of needs --history")
 	}
 	if dir == "" {
 		dir = "out"
@@ -126,8 +137,7 @@ func (e *explainer) col(name string) *sink.Column { return e.m.t.Col(name) }
 
 func (e *explainer) header() {
 	m, i := e.m, e.row
-	d := &runsDiff{}
-	e.w.printf("%s in %s\n", d.label(m, i), m.path)
+	e.w.printf("%s in %s\n", userLabel(m, i), m.path)
 	rk := e.col("rank")
 	e.w.printf("Clout Score %.1f (rank %d of %d; %s)", m.pub[i], rk.Ints[i], m.t.Rows(), pctText(e.col("percentile").Floats[i]))
 	if m.raw[i] != m.pub[i] {
@@ -208,8 +218,8 @@ func (e *explainer) engagers(path string) error {
 			g.events[ty.Strings[r]] += cn.Ints[r]
 		}
 	}
-	pr := m.signal("pagerank")
 	prCol := m.t.Col("pagerank")
+	hasPR := prCol != nil && !prCol.Null && prCol.Type == sink.Float64
 	type credit struct {
 		g      *engager
 		row    int
@@ -223,7 +233,7 @@ func (e *explainer) engagers(path string) error {
 			continue
 		}
 		c := 0.0
-		if prCol != nil && !prCol.Null {
+		if hasPR {
 			c = damping * prCol.Floats[j] * g.w / wout[k]
 		}
 		cs = append(cs, credit{g, j, c})
@@ -235,12 +245,11 @@ func (e *explainer) engagers(path string) error {
 		return cmpDesc(m.pub[a.row], m.pub[b.row])
 	})
 	e.w.printf("\nWho engaged (%d accounts); the most influential, by the PageRank credit each passed on,\nd·pagerank(u)·w(u→user)/W_out(u), from edges.parquet (engagement before netting):\n", len(cs))
-	if pr == nil {
+	if !hasPR {
 		e.w.printf("  (the run has no pagerank column: listed by Clout Score)\n")
 	}
-	d := &runsDiff{}
 	own := 0.0
-	if prCol != nil && !prCol.Null {
+	if hasPR {
 		own = prCol.Floats[i]
 	}
 	for _, c := range cs[:min(e.k, len(cs))] {
@@ -250,7 +259,10 @@ func (e *explainer) engagers(path string) error {
 				ev = append(ev, fmt.Sprintf("%d %s", n, ty))
 			}
 		}
-		line := fmt.Sprintf("  %s: Clout %.1f, pagerank %.3g; %s", d.label(m, c.row), m.pub[c.row], prCol.Floats[c.row], strings.Join(ev, ", "))
+		line := fmt.Sprintf("  %s: Clout %.1f; %s", userLabel(m, c.row), m.pub[c.row], strings.Join(ev, ", "))
+		if hasPR {
+			line = fmt.Sprintf("  %s: Clout %.1f, pagerank %.3g; %s", userLabel(m, c.row), m.pub[c.row], prCol.Floats[c.row], strings.Join(ev, ", "))
+		}
 		if own > 0 {
 			line += fmt.Sprintf("; passed ≈ %.3g of the user's pagerank %.3g (%.0f %%)", c.credit, own, 100*c.credit/own)
 		}

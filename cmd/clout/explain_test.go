@@ -126,6 +126,11 @@ func TestExplainHistory(t *testing.T) {
 			t.Errorf("want %q in the output", want)
 		}
 	}
+	// --as-of picks the first partition, which has none before it.
+	out = runOK(t, "explain", "--history", h, "--as-of", dateOf(0), "500")
+	if !strings.Contains(out, "run="+dateOf(0)) || strings.Contains(out, "Since run=") {
+		t.Errorf("--as-of %s:\n%s", dateOf(0), out)
+	}
 }
 
 // TestExplainHiggs explains the top user of the bundled data up to 4 July 2012: the
