@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -19,21 +20,22 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	n := fs.Int("n", 10, "movers to list in each direction")
 	k := fs.Int("signals", 3, "signals to name per mover")
 	asCSV := fs.Bool("csv", false, "print the movers as CSV (one row per mover) instead of text")
-	if done, err := parseFlags(fs, args); done || err != nil {
+	pos, done, err := parseInterleaved(fs, args)
+	if done || err != nil {
 		return err
 	}
-	if fs.NArg() != 2 {
+	if len(pos) != 2 {
 		fs.Usage()
-		return usageErr("diff: want two runs (a run folder or a scores.parquet each), got %d arguments", fs.NArg())
+		return usageErr("diff: want two runs (a run folder or a scores.parquet each), got %d arguments", len(pos))
 	}
 	if *n < 0 || *k < 0 {
 		return usageErr("diff: -n and --signals must be ≥ 0")
 	}
-	a, err := loadModel(fs.Arg(0))
+	a, err := loadModel(pos[0])
 	if err != nil {
 		return err
 	}
-	b, err := loadModel(fs.Arg(1))
+	b, err := loadModel(pos[1])
 	if err != nil {
 		return err
 	}
@@ -270,5 +272,21 @@ type errWriter struct {
 func (e *errWriter) printf(format string, a ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, a...)
+	}
+}
+
+// parseInterleaved parses flags that may come before, between or after the
+// positional arguments (`clout explain USER --run DIR`), which the flag package alone
+// stops at; it returns the positional arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) (pos []string, done bool, err error) {
+	for {
+		if done, err := parseFlags(fs, args); done || err != nil {
+			return nil, done, err
+		}
+		if fs.NArg() == 0 {
+			return pos, false, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 }

@@ -23,18 +23,19 @@ import (
 const explainPeers = 50
 
 func runExplain(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("explain", "explain [--run DIR | --history DIR [--as-of DATE]] [--platform P] [-n N] USER", stderr)
+	fs := newFlagSet("explain", "explain USER [--run DIR | --history DIR [--as-of DATE]] [--platform P] [-n N]", stderr)
 	runDir := fs.String("run", "", "the run: a folder (scores.parquet, edges.parquet, run.json) or a scores.parquet (default: out, or the latest partition of --history)")
 	hist := fs.String("history", "", "a history `DIR` (clout score --history): explain the latest partition, and what changed since the one before")
 	platform := fs.String("platform", "", "the user's platform, when the id or handle is on several")
 	asOf := fs.String("as-of", "", "with --history: the partition `date` (YYYY-MM-DD) to explain instead of the latest")
 	top := fs.Int("n", 5, "signals, engagers and levers to list")
-	if done, err := parseFlags(fs, args); done || err != nil {
+	pos, done, err := parseInterleaved(fs, args)
+	if done || err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		fs.Usage()
-		return usageErr("explain: want one USER (user_id or handle), got %d arguments", fs.NArg())
+		return usageErr("explain: want one USER (user_id or handle), got %d arguments", len(pos))
 	}
 	if *runDir != "" && *hist != "" {
 		return usageErr("explain: --run and --history exclude each other")
@@ -73,7 +74,7 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	row, err := m.find(fs.Arg(0), *platform)
+	row, err := m.find(pos[0], *platform)
 	if err != nil {
 		return err
 	}

@@ -119,7 +119,7 @@ func TestExplainHistory(t *testing.T) {
 	h := filepath.Join(dir, "hist")
 	histScore(t, h, dateOf(0), act)
 	histScore(t, h, dateOf(1), act, "--since", dateOf(0)+"T00:00:00Z")
-	out := runOK(t, "explain", "--history", h, "500")
+	out := runOK(t, "explain", "500", "--history", h) // flags may follow USER
 	t.Log(out)
 	for _, want := range []string{"Since run=" + dateOf(0), "distinct engagers 1 → 6", "delta_day"} {
 		if !strings.Contains(out, want) {
