@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Stability of the Clout Score on the bundled SNAP Higgs data, day by day, with and
-# without smoothing (docs/HISTORY.md). Runs as of each day 2012-07-01..07-07, each
-# with --since 2012-07-01 (growing windows: each run sees every event from the start
-# of the data to the end of its day), into two histories (--smooth=true and false),
-# and prints, per day, the median |delta_day| as `clout diff` reports it between
-# consecutive partitions: over all users in both runs, and over those with any
-# engagement in the earlier run.
+# without smoothing (docs/HISTORY.md). Runs as of each day 2012-07-01..07-07 into two
+# histories (--smooth=true and false), and prints, per day, the median |delta_day| as
+# `clout diff` reports it between consecutive partitions: over all users in both runs,
+# and over those with any engagement in the earlier run.
 #
-#   scripts/history-stability.sh            work in ${CLOUT_CACHE:-~/.cache/clout}/history
+#   scripts/history-stability.sh            growing windows: each run --since 2012-07-01
+#                                           (every event from the start of the data to
+#                                           the end of its day)
+#   WINDOW=3 scripts/history-stability.sh   sliding windows: each run sees its last 3 days
+#
+# Work folder: ${CLOUT_CACHE:-~/.cache/clout}/history.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache=${CLOUT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/clout}
 work="$cache/history"
+window=${WINDOW:-}
 rm -rf "$work/smooth" "$work/raw"
 mkdir -p "$work"
 go build -o "$work/clout" ./cmd/clout
@@ -20,7 +24,9 @@ for mode in smooth raw; do
 	flag=true
 	[ "$mode" = raw ] && flag=false
 	for d in $days; do
-		"$work/clout" score --history "$work/$mode" --as-of "2012-07-$d" --since 2012-07-01T00:00:00Z \
+		since=2012-07-01
+		[ -n "$window" ] && since=$(date -u -d "2012-07-$d -$((window - 1)) days" +%F)
+		"$work/clout" score --history "$work/$mode" --as-of "2012-07-$d" --since "${since}T00:00:00Z" \
 			--smooth="$flag" --progress never --top 0 --edges=false 2>/dev/null
 	done
 done
