@@ -338,3 +338,29 @@ func TestHistoryNoiseHiggs(t *testing.T) {
 		t.Errorf("user %s moved %.1f published points on 2 %% noise", worst, maxPub)
 	}
 }
+
+// TestHistoryAsOfDefault: without --as-of the partition is dated by the last second
+// before --until, or by the latest event.
+func TestHistoryAsOfDefault(t *testing.T) {
+	dir := t.TempDir()
+	var l activityLog
+	l.add(1, 2, 0, 10, "RT")
+	l.add(3, 2, 2, 86399, "MT") // the last second of day 2
+	act := writeFile(t, dir, "act.txt", l.b.String())
+	h := filepath.Join(dir, "hist")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, dateOf(2)},
+		{[]string{"--until", dateOf(2) + "T00:00:00Z"}, dateOf(1)},
+	} {
+		args := append([]string{"score", "--history", h, "--activity", act, "--progress", "never", "--top", "0"}, c.args...)
+		if _, stderr, code := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(h, "run="+c.want, "scores.parquet")); err != nil {
+			t.Errorf("%v: want the partition run=%s: %v", c.args, c.want, err)
+		}
+	}
+}

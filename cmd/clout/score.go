@@ -41,10 +41,11 @@ type scoreConfig struct {
 	activity pathList
 	table    pathList
 	paths    []string
-	format   string        // --format: the format of PATH files, instead of detecting it
-	identity string        // --identity: the identity map (person,platform,id)
-	stderr   io.Writer     // notes on the inputs; nil: os.Stderr
-	hist     historyConfig // --history, --as-of, --smooth: history.go
+	format   string    // --format: the format of PATH files, instead of detecting it
+	identity string    // --identity: the identity map (person,platform,id)
+	stderr   io.Writer // notes on the inputs; nil: os.Stderr
+
+	hist historyConfig // --history, --as-of, --smooth: history.go
 }
 
 func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
