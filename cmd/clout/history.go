@@ -397,19 +397,48 @@ func rerank(t *sink.Table) *sink.Table {
 	return t
 }
 
-// permuteTable returns a table whose row i is row p[i] of t; unlike permuteRows it
-// takes Null columns that hold no values, as scoreTable makes them.
+// permuteTable reorders the rows of t in place so that row i becomes the old row
+// p[i], column by column (Null columns that hold no values, as scoreTable makes them,
+// are left alone), so that the scores table is never held twice.
 func permuteTable(t *sink.Table, p []int) *sink.Table {
-	out := &sink.Table{Meta: t.Meta, Columns: make([]sink.Column, len(t.Columns))}
-	for j, c := range t.Columns {
+	visited := make([]bool, len(p))
+	for j := range t.Columns {
+		c := &t.Columns[j]
 		if c.Null {
-			out.Columns[j] = c
 			continue
 		}
-		one := &sink.Table{Columns: []sink.Column{c}}
-		out.Columns[j] = permuteRows(one, p).Columns[0]
+		permuteSlice(c.Strings, p, visited)
+		permuteSlice(c.Ints, p, visited)
+		permuteSlice(c.Floats, p, visited)
+		permuteSlice(c.Valid, p, visited)
 	}
-	return out
+	return t
+}
+
+// permuteSlice sets a[i] to the old a[p[i]], following the permutation's cycles, as
+// permuteInPlace does; a nil a is left alone. visited (len(p), scratch) is cleared on
+// return.
+func permuteSlice[T any](a []T, p []int, visited []bool) {
+	if a == nil {
+		return
+	}
+	for start := range a {
+		if visited[start] {
+			continue
+		}
+		tmp, j := a[start], start
+		for {
+			visited[j] = true
+			k := p[j]
+			if k == start {
+				a[j] = tmp
+				break
+			}
+			a[j] = a[k]
+			j = k
+		}
+	}
+	clear(visited)
 }
 
 // flagSet reports whether the flag name was given on the command line.

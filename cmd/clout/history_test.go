@@ -364,3 +364,19 @@ func TestHistoryAsOfDefault(t *testing.T) {
 		}
 	}
 }
+
+func TestPermuteTable(t *testing.T) {
+	tb := &sink.Table{Columns: []sink.Column{
+		{Name: "s", Type: sink.String, Strings: []string{"a", "b", "c", "d"}},
+		{Name: "i", Type: sink.Int64, Ints: []int64{0, 1, 2, 3}, Valid: []bool{true, false, true, true}},
+		{Name: "n", Type: sink.Float64, Null: true},
+	}}
+	// Row i becomes the old row p[i]: a 3-cycle (0←2←3←0) and a fixed point (1).
+	permuteTable(tb, []int{2, 1, 3, 0})
+	if got := strings.Join(tb.Col("s").Strings, ""); got != "cbda" {
+		t.Errorf("strings %q, want cbda", got)
+	}
+	if got := fmt.Sprint(tb.Col("i").Ints, tb.Col("i").Valid); got != "[2 1 3 0] [true false true true]" {
+		t.Errorf("ints %s", got)
+	}
+}
