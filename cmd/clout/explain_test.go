@@ -159,3 +159,22 @@ func TestExplainHiggs(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainByHandle: USER matches a handle, with or without @, on the API v2
+// fixture (which carries usernames).
+func TestExplainByHandle(t *testing.T) {
+	run := filepath.Join(t.TempDir(), "run")
+	tbl := scoreOut(t, run, filepath.Join(fixtures, "twitter-v2", "search.jsonl"))
+	hc := tbl.Col("handle")
+	i := slices.IndexFunc(hc.Strings, func(h string) bool { return h != "" })
+	if hc.Null || i < 0 {
+		t.Fatal("the fixture gave no handles")
+	}
+	h, id := strings.TrimPrefix(hc.Strings[i], "@"), tbl.Col("user_id").Strings[i]
+	for _, user := range []string{h, "@" + h} {
+		out := runOK(t, "explain", user, "--run", run)
+		if first := strings.SplitN(out, "\n", 2)[0]; !strings.Contains(first, " "+id+" ") {
+			t.Errorf("explain %s: first line %q, want user %s", user, first, id)
+		}
+	}
+}
