@@ -394,7 +394,42 @@ func (e *explainer) levers() {
 		e.w.printf("  %s: yours %s, below %.0f %% of theirs (their median %s); reaching the median would add ≈ %.1f points\n",
 			plainName(l.s.Name), fmtValue(l.s, l.x), l.fewer, fmtValue(l.s, l.med), l.gain)
 	}
+	if len(ls) > 0 {
+		e.atLevel(ls[0].s)
+	}
 }
+
+// atLevel sets the user's value of s against the users at the same level of each
+// sub-score s feeds (within ±levelBand points of the user's): the share of them with
+// a higher value.
+func (e *explainer) atLevel(s *modelSignal) {
+	m, i := e.m, e.row
+	x := s.value(i)
+	for k, w := range s.Weights {
+		sub := e.col(rank.Sub(k).String())
+		if w == 0 || sub == nil || sub.Null {
+			continue
+		}
+		level := sub.Floats[i]
+		same, higher := 0, 0
+		for j := range m.t.Rows() {
+			if j == i || math.Abs(sub.Floats[j]-level) > levelBand {
+				continue
+			}
+			same++
+			if s.value(j) > x {
+				higher++
+			}
+		}
+		if same >= 10 {
+			e.w.printf("  among the %d users at your %s level (%.1f ± %g), %.0f %% have more %s than your %s\n",
+				same, rank.Sub(k), level, levelBand, 100*float64(higher)/float64(same), plainName(s.Name), fmtValue(s, x))
+		}
+	}
+}
+
+// levelBand is the half-width, in points, of "the same level" of a sub-score.
+const levelBand = 2.5
 
 // pctText says where a percentile p (the share of users strictly lower) stands: "higher
 // than 87.5 % of users", or near the top, where that would round to 100, "in the top

@@ -158,6 +158,39 @@ func TestExplainHiggs(t *testing.T) {
 			t.Errorf("want %q in:\n%s", want, out)
 		}
 	}
+
+	// A user at rank 200: the "at your level" lever, recounted from the file.
+	i := 199
+	out = runOK(t, "explain", "--run", run, tbl.Col("user_id").Strings[i])
+	m := regexp.MustCompile(`among the (\d+) users at your (\w+) level \(([\d.]+) ± 2.5\), (\d+) % have more (.+) than your (\S+)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no level lever in:\n%s", out)
+	}
+	col := ""
+	for name, plain := range plainNames {
+		if plain == m[5] {
+			col = name
+		}
+	}
+	sub, sig := tbl.Col(m[2]).Floats, tbl.Col(col)
+	value := func(j int) float64 {
+		if sig.Type == sink.Int64 {
+			return float64(sig.Ints[j])
+		}
+		return sig.Floats[j]
+	}
+	same, higher := 0, 0
+	for j := range sub {
+		if j != i && math.Abs(sub[j]-sub[i]) <= 2.5 {
+			same++
+			if value(j) > value(i) {
+				higher++
+			}
+		}
+	}
+	if m[1] != fmt.Sprint(same) || m[4] != fmt.Sprintf("%.0f", 100*float64(higher)/float64(same)) {
+		t.Errorf("%q: want %d users, %.0f %% (counted from the file)", m[0], same, 100*float64(higher)/float64(same))
+	}
 }
 
 // TestExplainByHandle: USER matches a handle, with or without @, on the API v2
