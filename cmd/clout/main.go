@@ -43,8 +43,11 @@ func outputErr(err error) error { return &exitError{exitOutput, err} }
 const usage = `clout computes Klout-style influence scores (1–100) from exported social data.
 
 Usage:
-  clout score [flags] [PATH...]   score a dataset (default: the bundled SNAP Higgs data)
+  clout score [flags] [PATH...]   score a dataset (default: the bundled SNAP Higgs data);
+                                  --history DIR --as-of DATE keeps dated partitions with deltas
   clout top [flags] FILE          print the ranked table of a scores.parquet
+  clout diff [flags] RUN_A RUN_B  the biggest movers between two runs, and the signals that moved them
+  clout explain [flags] USER      a user's scores: what drives them, who raised them, what changed, levers
   clout eval [flags] [PATH...]    hold the score against later engagement (temporal hold-out)
   clout calibrate [flags] [PATH...]  fit the weights on one hold-out, report on the others
   clout gen rmat [flags]          write a synthetic R-MAT edge list for scale tests
@@ -106,6 +109,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runScore(ctx, args[1:], stdout, stderr)
 	case "top":
 		return runTop(args[1:], stdout, stderr)
+	case "diff":
+		return runDiff(args[1:], stdout, stderr)
+	case "explain":
+		return runExplain(args[1:], stdout, stderr)
 	case "eval":
 		return runEval(ctx, args[1:], stdout, stderr)
 	case "calibrate":

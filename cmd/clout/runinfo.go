@@ -26,6 +26,7 @@ type runInfo struct {
 	Missing    map[string]string  `json:"missing_signals"`
 	Outputs    []outputInfo       `json:"outputs"`
 	Timings    map[string]float64 `json:"timings_seconds"`
+	History    *historyInfo       `json:"history,omitempty"` // --history: history.go
 }
 
 type inputInfo struct {
@@ -140,6 +141,7 @@ func newRunInfo(c *scoreConfig, srcs []*source, gi graphInfo, res *rank.Result, 
 		Missing:    res.Missing(),
 		Outputs:    outs,
 		Timings:    map[string]float64{},
+		History:    c.hist.info,
 	}
 	for _, s := range srcs {
 		ii := inputInfo{Path: s.Path, Embedded: s.embedded, Format: s.report.Format, Layer: s.Layer,

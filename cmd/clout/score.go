@@ -45,6 +45,8 @@ type scoreConfig struct {
 	identity string    // --identity: the identity map (person,platform,id)
 	stderr   io.Writer // notes on the inputs; nil: os.Stderr
 	outs     *outputs  // the output folder's staged files, while score runs
+
+	hist historyConfig // --history, --as-of, --smooth: history.go
 }
 
 func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -81,10 +83,14 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&c.params.Workers, "workers", 0, "worker goroutines (0: one per CPU)")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile (go tool pprof) of the run to `file`")
 	fs.StringVar(&c.memprofile, "memprofile", "", "write a heap profile, taken after scoring, to `file`")
+	c.hist.register(fs)
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
 	}
 	c.ingest.Since, c.ingest.Until = since.t, until.t
+	if err := c.hist.check(&c, flagSet(fs, "out")); err != nil {
+		return err
+	}
 	c.paths = fs.Args()
 	c.stderr = stderr
 	if c.format != "" && !slices.Contains(ingest.Formats, c.format) {
@@ -296,12 +302,28 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 
 	// The output folder first: locked for this run, cleaned of a crashed run's
 	// leftovers, and an unwritable folder found before the work rather than after it.
-	outs, err := openOutputs(ctx, c.out, stderr)
-	if err != nil {
-		return err
+	// A --history partition is named by the data's last day, so it is opened once
+	// the graph is built.
+	var outs *outputs
+	openOut := func() error {
+		o, err := openOutputs(ctx, c.out, stderr)
+		if err != nil {
+			return err
+		}
+		outs, c.outs = o, o
+		return nil
 	}
-	defer outs.close()
-	c.outs = outs
+	defer func() {
+		if outs != nil {
+			outs.close()
+		}
+	}()
+	if c.hist.dir == "" {
+		if err := openOut(); err != nil {
+			return err
+		}
+	}
+	var err error
 
 	// Ingest, from files or from Neo4j.
 	t := time.Now()
@@ -339,6 +361,14 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		return inputErr(err)
 	}
 	tm.add("build", t)
+	if err := c.hist.resolve(c, g); err != nil { // --history: the partition is the output folder
+		return err
+	}
+	if outs == nil {
+		if err := openOut(); err != nil {
+			return err
+		}
+	}
 	// The builder's buffers are garbage now: hand their pages back to the OS before
 	// the propagation allocates its own, so that the two never add up in RSS.
 	debug.FreeOSMemory()
@@ -398,6 +428,10 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 	}
 
 	tbl := scoreTable(res, ids)
+	if tbl, err = c.hist.apply(tbl); err != nil { // --history: smoothing and deltas
+		b.done()
+		return err
+	}
 	scoresPath := filepath.Join(c.out, "scores.parquet")
 	if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{Put: outs.put}); err != nil {
 		b.done()
