@@ -49,6 +49,12 @@ fi
 echo "== go test"
 go test -count=1 -timeout 30m ./...
 
+if [ "${CLOUT_NEO4J:-1}" != "0" ]; then
+  # Alone, after the rest: it stops and restarts the server the other tests share.
+  echo "== Neo4j fault test (the server stopped in the middle of a load)"
+  CLOUT_NEO4J_FAULT_TEST=1 go test -count=1 -timeout 20m -run '^TestNeo4jStopMidLoad$' ./cmd/clout
+fi
+
 if [ "$fuzztime" != "0" ]; then
   echo "== fuzz ($fuzztime each)"
   for pkg in $(go list ./...); do

@@ -33,6 +33,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	database := fs.String("database", envOr("NEO4J_DATABASE", neo4jstore.DefaultDatabase), "Neo4j `database` name")
 	pwFile := fs.String("password-file", "", "`file` holding the password (default: NEO4J_PASSWORD, NEO4J_PASSWORD_FILE, then scripts/neo4j.sh's file)")
 	batch := fs.Int("batch-size", neo4jstore.DefaultBatchSize, "rows per transaction")
+	retryFor := fs.Duration("retry-for", neo4jstore.DefaultRetryFor, "retry a transaction that fails transiently (the server restarting, a deadlock) for this long, then fail with exit code 5")
 	schemaOnly := fs.Bool("schema-only", false, "only create the constraints and indexes (e.g. after `scripts/neo4j.sh import`)")
 	var pm progressMode = "auto"
 	fs.Var(&pm, "progress", "progress bars on stderr: auto (on a terminal), always or never")
@@ -63,7 +64,7 @@ Flags:
 	pg := newProgress(pm, stderr)
 
 	// Connect first: a server that is down should fail the command before a scoring run.
-	st, err := openStore(ctx, *pwFile, *database)
+	st, err := openStore(ctx, *pwFile, *database, *retryFor)
 	if err != nil {
 		return err
 	}
@@ -183,12 +184,12 @@ func defaultScoreConfig() scoreConfig {
 }
 
 // openStore connects to the server named by the environment.
-func openStore(ctx context.Context, pwFile, database string) (*neo4jstore.Store, error) {
+func openStore(ctx context.Context, pwFile, database string, retryFor time.Duration) (*neo4jstore.Store, error) {
 	cfg, err := neo4jstore.ConfigFromEnv(pwFile)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	cfg.Database = database
+	cfg.Database, cfg.RetryFor = database, retryFor
 	st, err := neo4jstore.Open(ctx, cfg)
 	if err != nil {
 		return nil, dbErr(err)

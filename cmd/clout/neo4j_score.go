@@ -29,7 +29,7 @@ func readNeo4j(ctx context.Context, c *scoreConfig, pg *progress, sk *ingest.Sin
 	if c.ingest.Since != graph.NoTime || c.ingest.Until != graph.NoTime {
 		return nil, usageErr("--since/--until need the event log: Neo4j holds aggregated edges (count, first, last); window the inputs, then load them")
 	}
-	st, err := openStore(ctx, "", envOr("NEO4J_DATABASE", neo4jstore.DefaultDatabase))
+	st, err := openStore(ctx, "", envOr("NEO4J_DATABASE", neo4jstore.DefaultDatabase), 0)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +175,7 @@ func choosePlatforms(ctx context.Context, st *neo4jstore.Store, ds []neo4jstore.
 // writeBackNeo4j is the last step of `clout score --from neo4j`: the new scores and
 // signals go back onto the User nodes they were computed from.
 func writeBackNeo4j(ctx context.Context, c *scoreConfig, tbl *sink.Table) error {
-	st, err := openStore(ctx, "", envOr("NEO4J_DATABASE", neo4jstore.DefaultDatabase))
+	st, err := openStore(ctx, "", envOr("NEO4J_DATABASE", neo4jstore.DefaultDatabase), 0)
 	if err != nil {
 		return err
 	}

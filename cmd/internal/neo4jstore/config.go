@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Defaults of a Config, matching scripts/neo4j.sh.
@@ -23,7 +24,14 @@ type Config struct {
 	Username string // DefaultUsername when empty
 	Password string
 	Database string // DefaultDatabase when empty
+	// RetryFor is how long a transaction that failed transiently (a leader switch,
+	// a deadlock, a server that went away) is retried before the error is returned;
+	// DefaultRetryFor when zero.
+	RetryFor time.Duration
 }
+
+// DefaultRetryFor is the default Config.RetryFor: long enough for a server restart.
+const DefaultRetryFor = 2 * time.Minute
 
 // ErrNoPassword is returned by ConfigFromEnv when no password source is set.
 var ErrNoPassword = errors.New("neo4j: no password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE, or pass --password-file (scripts/neo4j.sh password-file prints the file of the local server)")
@@ -79,6 +87,9 @@ func (c *Config) fill() {
 	}
 	if c.Username == "" {
 		c.Username = DefaultUsername
+	}
+	if c.RetryFor <= 0 {
+		c.RetryFor = DefaultRetryFor
 	}
 	if c.Database == "" {
 		c.Database = DefaultDatabase

@@ -37,7 +37,7 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 	s := &Store{db: c.Database, where: c.Where(), user: c.Username, pw: c.Password}
 	drv, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.Username, c.Password, ""), func(cfg *config.Config) {
 		cfg.SocketConnectTimeout = 5 * time.Second
-		cfg.MaxTransactionRetryTime = 2 * time.Minute
+		cfg.MaxTransactionRetryTime = c.RetryFor
 		cfg.ConnectionAcquisitionTimeout = time.Minute
 		cfg.UserAgent = "clout"
 	})
@@ -106,6 +106,16 @@ func (s *Store) wrap(ctx context.Context, op string, err error) error {
 	var ce *neo4j.ConnectivityError
 	var ne *neo4j.Neo4jError
 	var oe *net.OpError
+	var tl *neo4j.TransactionExecutionLimit
+	if errors.As(err, &tl) && len(tl.Errors) > 0 {
+		// The driver retried a transient failure until MaxTransactionRetryTime; the
+		// last attempt's error says what was wrong. A server that went away mid-way is
+		// unreachable, and the work is safe to run again.
+		last := tl.Errors[len(tl.Errors)-1]
+		if errors.As(last, &ce) || errors.As(last, &oe) {
+			return s.fail(ErrUnreachable, fmt.Sprintf("neo4j: lost %s during %q and retried %d times (%s); once it is back, run the same command again: loads and write-backs are idempotent", s.where, op, len(tl.Errors), tl.Cause), last)
+		}
+	}
 	switch {
 	case errors.As(err, &ne) && ne.HasSecurityCode():
 		return s.fail(ErrAuth, fmt.Sprintf("neo4j: %s refused user %q (check NEO4J_USERNAME and the password from NEO4J_PASSWORD, NEO4J_PASSWORD_FILE or --password-file)", s.where, s.user), err)
