@@ -195,6 +195,15 @@ func TestScoreBadInput(t *testing.T) {
 		{"unknown layer", []string{"--dataset", manifest}, exitInput, []string{"m.json", "shares"}},
 		{"bad flag", []string{"--damping", "-0.5"}, exitUsage, []string{"damping"}},
 		{"zero iterations", []string{"--max-iter", "0"}, exitUsage, []string{"iter"}},
+		{"damping NaN", []string{"--damping", "NaN"}, exitUsage, []string{"damping must be in (0, 1), got NaN"}},
+		{"damping 1", []string{"--damping", "1"}, exitUsage, []string{"damping must be in (0, 1), got 1"}},
+		{"negative tolerance", []string{"--tolerance", "-1"}, exitUsage, []string{"tolerance must be > 0"}},
+		{"negative layer weight", []string{"--layer-weights", "follows=-1"}, exitUsage, []string{"weight of follows must be a number ≥ 0"}},
+		{"all layer weights zero", []string{"--layer-weights", "follows=0,retweets=0,mentions=0,replies=0,likes=0"}, exitUsage, []string{"every layer weight is 0"}},
+		{"negative half-life", []string{"--half-life", "-1"}, exitUsage, []string{"half-life"}},
+		{"negative top", []string{"--top", "-1"}, exitUsage, []string{"--top must be ≥ 0"}},
+		{"negative workers", []string{"--workers", "-1"}, exitUsage, []string{"--workers must be ≥ 0"}},
+		{"huge iteration cap", []string{"--max-iter", "1000000000000000000000"}, exitUsage, []string{"max-iter", "out of range"}},
 		{"bad window", []string{"--since", "2012-07-05T00:00:00Z", "--until", "2012-07-04T00:00:00Z"}, exitUsage, []string{"until"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
