@@ -85,6 +85,13 @@ func (in *Interner) InternString(platform uint8, id string) (uint32, error) {
 	return intern(in, platform, id)
 }
 
+// ErrEmptyID is the error for an empty user id.
+var ErrEmptyID = errors.New("expected a user id, got an empty one")
+
+// isBadID reports whether err is about the id itself (empty, or not printable UTF-8):
+// a bad record, to be skipped under the Skip policy, not a failure of the reader.
+func isBadID(err error) bool { return errors.Is(err, ErrBadID) || errors.Is(err, ErrEmptyID) }
+
 // ErrBadID is the error for a user id that is not printable UTF-8.
 var ErrBadID = errors.New("expected a user id of printable UTF-8 (no control characters or NUL bytes)")
 
@@ -113,7 +120,7 @@ func intern[T string | []byte](in *Interner, platform uint8, id T) (uint32, erro
 		return in.InternUint(platform, v)
 	}
 	if len(id) == 0 {
-		return 0, errors.New("ingest: empty user id")
+		return 0, ErrEmptyID
 	}
 	m := in.str[platform]
 	if u, ok := m[string(id)]; ok { // no allocation: the compiler reuses id's bytes

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -152,5 +153,21 @@ func TestCheckID(t *testing.T) {
 		if err != nil && !errors.Is(err, ErrBadID) {
 			t.Errorf("checkID(%q): %v is not ErrBadID", id, err)
 		}
+	}
+}
+
+// TestJSONBadIDIsABadRecord: an id that is not printable UTF-8 in a JSON export is a
+// bad record, positioned, and skipped under the Skip policy like any other.
+func TestJSONBadIDIsABadRecord(t *testing.T) {
+	in := `{"data": [{"id": "1", "author_id": "a\u001bb", "text": "hi"}]}` + "\n" +
+		`{"data": [{"id": "3", "author_id": "4", "text": "hi"}]}` + "\n"
+	_, err := ReadTwitterV2("in.jsonl", strings.NewReader(in), NewSink(), Options{})
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Record != 1 || !errors.Is(err, ErrBadID) {
+		t.Fatalf("fail policy: %v, want a ParseError of record 1 wrapping ErrBadID", err)
+	}
+	rep, err := ReadTwitterV2("in.jsonl", strings.NewReader(in), NewSink(), Options{OnBadLine: Skip})
+	if err != nil || rep.Skipped != 1 || rep.Records != 1 {
+		t.Fatalf("skip policy: %v, skipped %d, records %d; want 1 and 1", err, rep.Skipped, rep.Records)
 	}
 }

@@ -310,10 +310,14 @@ func (d *jsonDriver) record(rr recordReader, b []byte, off int64, recno int, roo
 	d.rep.Records++
 	if err := rr.apply(); err != nil {
 		var pe *ParseError
-		if errors.As(err, &pe) {
-			return err
+		if !errors.As(err, &pe) {
+			pe = &ParseError{Path: d.name, Record: recno, Offset: off, Err: err}
 		}
-		return &ParseError{Path: d.name, Record: recno, Offset: off, Err: err}
+		if isBadID(err) {
+			d.rep.Records-- // counted above; a skipped record is not one
+			return d.rep.bad(d.o, pe)
+		}
+		return pe
 	}
 	return nil
 }

@@ -95,7 +95,7 @@ func ReadMastodonArchive(name string, r io.Reader, s *Sink, o Options) (rep Repo
 		rep.Records++
 		a, err := mr.user(canonicalActor(id))
 		if err != nil {
-			return rep, err
+			return rep, &ParseError{Path: name, Offset: 0, Err: fmt.Errorf("the actor's \"id\": %w", err)}
 		}
 		if username != nil {
 			if h := mastoHandle(id, username); h != "" {
