@@ -132,6 +132,31 @@ func TestScoreExports(t *testing.T) {
 			t.Errorf("run.json input %s: %q, want %q", f, got[f], w)
 		}
 	}
+	// The readers' own counts reach run.json: compare with a direct read of the
+	// Bluesky sample, whose deletes and posts ingest's tests count with jq.
+	checked := 0
+	for _, in := range info.Inputs {
+		if filepath.Base(in.Path) != "jetstream.jsonl" {
+			continue
+		}
+		checked++
+		f, err := os.Open(in.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := ingest.ReadBluesky(in.Path, f, ingest.NewSink(), ingest.Options{Platform: "bluesky"})
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.Posts != rep.Posts || in.Deletes != rep.Deletes || in.Duplicates != rep.Duplicates || rep.Posts == 0 || rep.Deletes == 0 {
+			t.Errorf("run.json counts posts %d, deletes %d, duplicates %d; the reader %d, %d, %d (want both non-zero)",
+				in.Posts, in.Deletes, in.Duplicates, rep.Posts, rep.Deletes, rep.Duplicates)
+		}
+	}
+	if checked != 1 {
+		t.Errorf("jetstream.jsonl is %d times in run.json's inputs, want once", checked)
+	}
 	if _, ok := got["tweet-headers.js"]; ok {
 		t.Error("tweet-headers.js was read")
 	}

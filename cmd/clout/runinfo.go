@@ -45,6 +45,14 @@ type inputInfo struct {
 	FirstBad    []string         `json:"first_bad,omitempty"`
 	OutOfWindow int64            `json:"out_of_window"`
 	Events      map[string]int64 `json:"events"`
+	SelfLoops   map[string]int64 `json:"self_loops,omitempty"` // events whose actor is the target (dropped by the graph)
+	// What the platforms' export readers count besides (see ingest.Report).
+	Posts      int64 `json:"posts,omitempty"`
+	Duplicates int64 `json:"duplicates,omitempty"`
+	Deferred   int64 `json:"deferred,omitempty"`
+	Unresolved int64 `json:"unresolved,omitempty"`
+	Ignored    int64 `json:"ignored,omitempty"`
+	Deletes    int64 `json:"deletes,omitempty"`
 }
 
 type windowInfo struct {
@@ -147,13 +155,21 @@ func newRunInfo(c *scoreConfig, srcs []*source, gi graphInfo, res *rank.Result, 
 		ii := inputInfo{Path: s.Path, Embedded: s.embedded, Format: s.report.Format, Layer: s.Layer,
 			Platform: s.platform, Partial: s.Partial, Note: s.Note, Bytes: s.bytes, SHA256: s.sha,
 			Lines: s.report.Lines, Records: s.report.Records, Skipped: s.report.Skipped,
-			OutOfWindow: s.report.OutOfWindow, Events: map[string]int64{}}
+			OutOfWindow: s.report.OutOfWindow, Events: map[string]int64{},
+			Posts: s.report.Posts, Duplicates: s.report.Duplicates, Deferred: s.report.Deferred,
+			Unresolved: s.report.Unresolved, Ignored: s.report.Ignored, Deletes: s.report.Deletes}
 		for _, e := range s.report.FirstBad {
 			ii.FirstBad = append(ii.FirstBad, e.Error())
 		}
 		for k, n := range s.report.Events {
 			if n > 0 {
 				ii.Events[graph.Kind(k).String()] = n
+			}
+			if l := s.report.SelfLoops[k]; l > 0 {
+				if ii.SelfLoops == nil {
+					ii.SelfLoops = map[string]int64{}
+				}
+				ii.SelfLoops[graph.Kind(k).String()] = l
 			}
 		}
 		info.Inputs = append(info.Inputs, ii)
