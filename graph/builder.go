@@ -228,17 +228,22 @@ func buildLayer(k Kind, n int, e *edgeBuf, workers int) *Layer {
 		}
 	}
 
-	// A layer whose counts are all 1 stores none.
+	// A layer whose counts are all 1 stores none; others store a byte per count.
 	if cnt != nil && allOnes(cnt) {
 		cnt = nil
 	}
-	l.outOff, l.outAdj, l.outCnt, l.first, l.last = off, adj, cnt, first, last
+	l.outOff, l.outAdj, l.first, l.last = off, adj, first, last
 	if cnt == nil {
 		l.events = uint64(len(adj))
+		if len(adj) > 0 {
+			l.maxCount = 1
+		}
 	} else {
 		for _, c := range cnt {
 			l.events += uint64(c)
 		}
+		l.outCnt, l.outBig, l.maxCount = packCounts(cnt)
+		cnt = nil
 	}
 	l.buildIn()
 	return l
@@ -256,9 +261,13 @@ func (l *Layer) buildIn() {
 		off[i] += off[i-1]
 	}
 	adj := make([]uint32, m)
-	var cnt []uint32
+	var cnt []uint8
+	var big map[uint64]uint32
 	if l.outCnt != nil {
-		cnt = make([]uint32, m)
+		cnt = make([]uint8, m)
+	}
+	if l.outBig != nil {
+		big = make(map[uint64]uint32, len(l.outBig))
 	}
 	next := make([]uint64, n)
 	copy(next, off[:n])
@@ -269,11 +278,15 @@ func (l *Layer) buildIn() {
 			next[v]++
 			adj[j] = uint32(u)
 			if cnt != nil {
-				cnt[j] = l.outCnt[i]
+				c := l.outCnt[i]
+				cnt[j] = c
+				if c == countEscape {
+					big[j] = l.outBig[i]
+				}
 			}
 		}
 	}
-	l.inOff, l.inAdj, l.inCnt = off, adj, cnt
+	l.inOff, l.inAdj, l.inCnt, l.inBig = off, adj, cnt, big
 }
 
 func sub(a []uint32, lo, hi uint64) []uint32 {

@@ -157,6 +157,18 @@ func TestBuilder(t *testing.T) {
 			unit:  true, events: 1,
 		},
 		{
+			// Counts below 255 take a byte; 255 and above go to the overflow map, by
+			// out-position and by in-position (checkTranspose reads both).
+			name: "counts around the one-byte escape",
+			ops: []addOp{add(Retweets, 0, 1, 254), add(Retweets, 0, 2, 255), add(Retweets, 0, 3, 256),
+				add(Retweets, 3, 2, 1000), add(Retweets, 1, 2, 1), add(Retweets, 2, 0, 7)},
+			nodes: 4, layer: Retweets,
+			edges: []wantEdge{{0, 1, 254, x, x}, {0, 2, 255, x, x}, {0, 3, 256, x, x}, {1, 2, 1, x, x},
+				{2, 0, 7, x, x}, {3, 2, 1000, x, x}},
+			// 254 + 255 + 256 + 1000 + 1 + 7
+			events: 1773,
+		},
+		{
 			name:  "counts saturate at 2^32-1",
 			ops:   []addOp{add(Likes, 0, 1, 1<<32-1), add(Likes, 0, 1, 5)},
 			nodes: 2, layer: Likes,
@@ -187,9 +199,16 @@ func TestBuilder(t *testing.T) {
 				for u := 0; u < g.Nodes() && tc.unit; u++ {
 					_, out := l.Out(uint32(u))
 					_, in := l.In(uint32(u))
-					if out != nil || in != nil {
+					if !out.Unit() || !in.Unit() {
 						t.Errorf("unit layer returns counts for node %d", u)
 					}
+				}
+				var maxCount uint32
+				for _, e := range tc.edges {
+					maxCount = max(maxCount, e.count)
+				}
+				if l.MaxCount() != maxCount {
+					t.Errorf("MaxCount() = %d, want %d", l.MaxCount(), maxCount)
 				}
 				checkTranspose(t, l)
 			})
@@ -237,11 +256,7 @@ func checkTranspose(t *testing.T, l *Layer) {
 			t.Errorf("out-list of %d not sorted: %v", u, adj)
 		}
 		for i, v := range adj {
-			c := uint32(1)
-			if cnt != nil {
-				c = cnt[i]
-			}
-			out[key{uint32(u), v}] = c
+			out[key{uint32(u), v}] = cnt.At(i)
 		}
 	}
 	in := map[key]uint32{}
@@ -250,12 +265,15 @@ func checkTranspose(t *testing.T, l *Layer) {
 		if !slices.IsSorted(adj) || len(adj) != l.InDegree(uint32(v)) {
 			t.Errorf("in-list of %d not sorted: %v", v, adj)
 		}
+		var sum uint64
+		for i := range adj {
+			sum += uint64(cnt.At(i))
+		}
+		if cnt.Sum(len(adj)) != sum {
+			t.Errorf("in-counts of %d: Sum %d, want %d", v, cnt.Sum(len(adj)), sum)
+		}
 		for i, u := range adj {
-			c := uint32(1)
-			if cnt != nil {
-				c = cnt[i]
-			}
-			in[key{u, uint32(v)}] = c
+			in[key{u, uint32(v)}] = cnt.At(i)
 		}
 	}
 	if !maps.Equal(in, out) {
@@ -382,4 +400,29 @@ func ExampleBuilder() {
 	// nodes: 4 followers of 1: [0 2]
 	// 0 retweeted 1: 3 times, first 60, last 90
 	// self-loops dropped: 1 likes present: false
+}
+
+// TestOutOnly checks that OutOnly keeps the out-CSR, counts and times, drops the
+// in-CSR, and leaves the original graph whole.
+func TestOutOnly(t *testing.T) {
+	g := build(t, []addOp{addAt(Retweets, 0, 1, 300, 5), add(Retweets, 2, 1, 1), add(Follows, 1, 0, 1)}, nil, 0, 1)
+	o := g.OutOnly()
+	if o.Nodes() != g.Nodes() || o.Edges() != g.Edges() || !o.Has(Follows) || o.Has(Likes) {
+		t.Fatalf("OutOnly: %d nodes %d edges, want %d %d", o.Nodes(), o.Edges(), g.Nodes(), g.Edges())
+	}
+	if got, want := edgesOf(o.Layer(Retweets)), edgesOf(g.Layer(Retweets)); !slices.Equal(got, want) {
+		t.Errorf("OutOnly edges %v, want %v", got, want)
+	}
+	if o.Bytes() >= g.Bytes() {
+		t.Errorf("OutOnly holds %d bytes, the graph %d", o.Bytes(), g.Bytes())
+	}
+	if a, c := g.Layer(Retweets).In(1); len(a) != 2 || c.At(0) != 300 || c.At(1) != 1 {
+		t.Errorf("the original's In(1) = %v %v after OutOnly", a, c)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("In on an OutOnly layer did not panic")
+		}
+	}()
+	o.Layer(Retweets).In(1)
 }

@@ -48,3 +48,17 @@ func (g *Graph) Bytes() int64 {
 	}
 	return b
 }
+
+// OutOnly returns a graph that shares g's nodes, out-CSR, counts and times but has
+// no in-CSR, so that a caller which has done with the in-lists (the scorer, before
+// it writes the edges table) can let them be freed by dropping g. In and InDegree
+// panic on its layers; everything else works as on g.
+func (g *Graph) OutOnly() *Graph {
+	c := *g
+	for k, l := range g.layers {
+		if l != nil {
+			c.layers[k] = l.outOnly()
+		}
+	}
+	return &c
+}

@@ -107,7 +107,8 @@ func NetEngagement(g *graph.Graph, workers int) (*graph.Graph, NetStats) {
 // the events v directed back at u.
 func forEachPair(g *graph.Graph, kinds []graph.Kind, u uint32, f func(v uint32, c *[graph.NumKinds]uint32, e, r uint64)) {
 	var lists [graph.NumKinds][]uint32
-	var counts [graph.NumKinds][]uint32
+	var counts [graph.NumKinds]graph.Counts
+	var at [graph.NumKinds]int // the position in u's list of lists[k][0]
 	for _, k := range kinds {
 		lists[k], counts[k] = g.Layer(k).Out(u)
 	}
@@ -126,11 +127,8 @@ func forEachPair(g *graph.Graph, kinds []graph.Kind, u uint32, f func(v uint32, 
 		for _, k := range kinds {
 			c[k] = 0
 			if len(lists[k]) > 0 && lists[k][0] == next {
-				c[k] = 1
-				if counts[k] != nil {
-					c[k] = counts[k][0]
-					counts[k] = counts[k][1:]
-				}
+				c[k] = counts[k].At(at[k])
+				at[k]++
 				lists[k] = lists[k][1:]
 				e += uint64(c[k])
 			}

@@ -184,9 +184,10 @@ type PageRankResult struct {
 // those of float64 arithmetic.
 //
 // Besides its result (8 bytes per node), PageRank holds 4 bytes per layer edge for
-// its in-adjacency, 8 more when the weights vary (several layers, or counts under
-// Log or Linear), and about 50 bytes per node. On an R-MAT graph of scale 20 with
-// one unit layer (16M edges) that is 8 bytes per edge on top of the graph's 9.
+// its in-adjacency, and when the weights vary (several layers, or counts under Log
+// or Linear) 1 more: a code into a table of the 256/layers weights of the counts
+// 1, 2, … of each layer (8 more, a float64, when a count exceeds the table), and
+// about 50 bytes per node.
 //
 // PageRank reports SetTotal(MaxIter) and Add(1) per iteration to prog (which may be
 // nil), and the iterations left over when it converges early.
@@ -241,7 +242,9 @@ type pull struct {
 	perm   []uint32  // new id → g's id
 	off    []uint64  // len n+1; the in-edges of v are adj[off[v]:off[v+1]]
 	adj    []uint32  // in-neighbours in new ids
-	wt     []float64 // weights aligned with adj; nil when every edge weighs the same
+	wt     []float64 // weights aligned with adj, when they vary and code is nil
+	code   []uint8   // weights aligned with adj as codes: the weight is wtab[code]
+	wtab   [256]float64
 	scale  []float64 // Damping/out-weight (Damping/out-degree when wt is nil); len active
 	active int       // [0, active) have out-edges, [active, n) are dangling
 	chunks []int     // chunk c is the nodes [chunks[c], chunks[c+1])
@@ -263,11 +266,11 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	// With one layer of unit counts (or binary weights) every edge weighs the same,
 	// and the weights cancel out of the normalisation.
 	uniform := len(layers) == 0 || len(layers) == 1 && (layers[0].Unit() || p.Transform == Binary)
-	weight := func(l *graph.Layer, cnt []uint32, i int) float64 {
-		if cnt == nil {
+	weight := func(l *graph.Layer, cnt graph.Counts, i int) float64 {
+		if cnt.Unit() {
 			return p.LayerWeights[l.Kind()]
 		}
-		return p.LayerWeights[l.Kind()] * p.Transform.Apply(cnt[i])
+		return p.LayerWeights[l.Kind()] * p.Transform.Apply(cnt.At(i))
 	}
 
 	// Out-degree (edges over the layers, saturating) and out-weight, in g's ids.
@@ -354,17 +357,46 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	// 5 ns/edge) for no measurable gain in the iterations.
 	m := pg.off[n]
 	pg.adj = make([]uint32, m)
+	// Weights: a byte per edge, a code into a table of the weights, when every count
+	// fits the table (each layer gets an equal block of codes, its counts 1, 2, …);
+	// else a float64 per edge.
+	var block uint32
 	if !uniform {
-		pg.wt = make([]float64, m)
+		block = uint32(len(pg.wtab)) / uint32(len(layers))
+		for _, l := range layers {
+			if l.MaxCount() > block {
+				block = 0
+			}
+		}
+		if block > 0 {
+			pg.code = make([]uint8, m)
+			for li, l := range layers {
+				for c := uint32(1); c <= block; c++ {
+					w := p.LayerWeights[l.Kind()]
+					if !l.Unit() {
+						w *= p.Transform.Apply(c)
+					}
+					pg.wtab[uint32(li)*block+c-1] = w
+				}
+			}
+		} else {
+			pg.wt = make([]float64, m)
+		}
 	}
 	parallelFor(n, workers, func(lo, hi int) {
 		for v := lo; v < hi; v++ {
 			a := pg.off[v]
-			for _, l := range layers {
+			for li, l := range layers {
 				in, cnt := l.In(pg.perm[v])
 				adj := pg.adj[a : a+uint64(len(in))]
 				for i, u := range in {
 					adj[i] = newID[u]
+				}
+				if pg.code != nil {
+					code := pg.code[a : a+uint64(len(in))]
+					for i := range code {
+						code[i] = uint8(uint32(li)*block + cnt.At(i) - 1)
+					}
 				}
 				if pg.wt != nil {
 					wt := pg.wt[a : a+uint64(len(in))]
@@ -399,14 +431,17 @@ type float interface{ ~float32 | ~float64 }
 // and writes their next contributions; it returns the L1 change and the new rank of
 // the dangling nodes among them.
 func pullRange[In, Out float](pg *pull, lo, hi int, cur []In, next []Out, rank []float64, base float64) (delta, dangling float64) {
-	off, adj, wt, scale := pg.off, pg.adj, pg.wt, pg.scale
+	off, adj, wt, code, scale := pg.off, pg.adj, pg.wt, pg.code, pg.scale
 	for v := lo; v < hi; v++ {
 		a, z := off[v], off[v+1]
 		var s float64
-		if wt == nil {
-			s = gather(adj[a:z], cur)
-		} else {
+		switch {
+		case code != nil:
+			s = gatherCoded(adj[a:z], code[a:z], &pg.wtab, cur)
+		case wt != nil:
 			s = gatherWeighted(adj[a:z], wt[a:z], cur)
+		default:
+			s = gather(adj[a:z], cur)
 		}
 		r := base + s
 		delta += math.Abs(r - rank[v])
@@ -450,6 +485,24 @@ func gatherWeighted[In float](us []uint32, ws []float64, cur []In) float64 {
 	}
 	for i, u := range us {
 		s0 += ws[i] * float64(cur[u])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// gatherCoded returns Σ wtab[cs[i]]·cur[us[i]], in gatherWeighted's order, so that
+// both give the same sum bit for bit.
+func gatherCoded[In float](us []uint32, cs []uint8, wtab *[256]float64, cur []In) float64 {
+	var s0, s1, s2, s3 float64
+	cs = cs[:len(us)]
+	for len(us) >= 4 && len(cs) >= 4 {
+		s0 += wtab[cs[0]] * float64(cur[us[0]])
+		s1 += wtab[cs[1]] * float64(cur[us[1]])
+		s2 += wtab[cs[2]] * float64(cur[us[2]])
+		s3 += wtab[cs[3]] * float64(cur[us[3]])
+		us, cs = us[4:], cs[4:]
+	}
+	for i, u := range us {
+		s0 += wtab[cs[i]] * float64(cur[u])
 	}
 	return (s0 + s1) + (s2 + s3)
 }
