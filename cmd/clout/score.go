@@ -338,7 +338,10 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		return err
 	}
 	tm.add("score", t)
-	debug.FreeOSMemory() // the propagation's arrays are garbage now
+	// What is left to do reads the out-lists only: drop the in-CSR, and with it the
+	// propagation's arrays, before the edges table is written.
+	g = g.OutOnly()
+	debug.FreeOSMemory()
 	if err := writeMemProfile(c.memprofile, "score"); err != nil {
 		return err
 	}
