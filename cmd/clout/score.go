@@ -370,13 +370,26 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 	g, sk.Graph = nil, nil
 	debug.FreeOSMemory()
 
-	tbl := scoreTable(res, ids)
+	// The whole table is laid out only when something needs it besides the Parquet
+	// file (the CSV, the write-back to Neo4j); else the file is written batch by
+	// batch, and only the top rows are laid out, to print.
+	users := len(res.Order)
 	scoresPath := filepath.Join(c.out, "scores.parquet")
-	if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{}); err != nil {
-		b.done()
-		return outputErr(err)
+	var tbl *sink.Table
+	if c.csv || c.from == "neo4j" {
+		tbl = scoreTable(res, ids)
+		if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{}); err != nil {
+			b.done()
+			return outputErr(err)
+		}
+	} else {
+		if err := writeScores(scoresPath, res, ids); err != nil {
+			b.done()
+			return outputErr(err)
+		}
+		tbl = scoreRows(res, ids, 0, min(c.top, users), false)
 	}
-	outs = append([]outputInfo{fileInfo(scoresPath, tbl.Rows())}, outs...)
+	outs = append([]outputInfo{fileInfo(scoresPath, users)}, outs...)
 	if c.csv {
 		csvPath := filepath.Join(c.out, "scores.csv")
 		if err := sink.WriteFileAtomic(csvPath, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, tbl) }); err != nil {
@@ -393,7 +406,7 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		}
 		outs = append(outs, po...)
 	}
-	b.Add(int64(tbl.Rows()))
+	b.Add(int64(users))
 	b.done()
 	tm.add("write", t)
 
