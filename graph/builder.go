@@ -15,6 +15,14 @@ import (
 //
 // A Builder is not safe for concurrent use.
 type Builder struct {
+	// Release, when set, is called by Build each time it has let go of large
+	// buffers (a layer's added edges once placed in the out-CSR, its 4-byte merge
+	// counts once packed), so that a caller who watches its peak RSS can hand the
+	// freed pages back to the OS before the next arrays are allocated: the Go
+	// runtime returns them only gradually, and the in-CSR would otherwise add to
+	// them. cmd/clout passes debug.FreeOSMemory.
+	Release func()
+
 	n         uint64
 	bufs      [NumKinds]edgeBuf
 	selfLoops [NumKinds]uint64
@@ -96,6 +104,18 @@ func (b *Builder) Len(k Kind) int { return b.bufs[k].src.len() }
 // Build makes the Graph and empties the Builder. workers ≤ 0 means one per CPU.
 // p, which may be nil, is told the number of edges as they are placed.
 func (b *Builder) Build(workers int, p Progress) (*Graph, error) {
+	return b.build(workers, p, true)
+}
+
+// BuildOut is Build without the in-CSRs: the graph it makes is as OutOnly's, and
+// Graph.WithIn adds them when they are needed. PageRank reads only the out-CSRs, so
+// a scorer that builds the in-CSRs after the propagation never holds both them and
+// the propagation's arrays (rank.Score does so).
+func (b *Builder) BuildOut(workers int, p Progress) (*Graph, error) {
+	return b.build(workers, p, false)
+}
+
+func (b *Builder) build(workers int, p Progress, withIn bool) (*Graph, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -109,13 +129,18 @@ func (b *Builder) Build(workers int, p Progress) (*Graph, error) {
 	}
 	p.SetTotal(total)
 	g := &Graph{n: int(b.n), selfLoops: b.selfLoops}
+	release := b.Release
+	if release == nil {
+		release = func() {}
+	}
 	for k := range b.bufs {
 		e := &b.bufs[k]
 		if !e.present {
 			continue
 		}
-		g.layers[k] = buildLayer(Kind(k), g.n, e, workers)
-		p.Add(int64(e.src.len()))
+		m := e.src.len()
+		g.layers[k] = buildLayer(Kind(k), g.n, e, workers, release, withIn)
+		p.Add(int64(m))
 		*e = edgeBuf{}
 	}
 	*b = Builder{}
@@ -124,7 +149,7 @@ func (b *Builder) Build(workers int, p Progress) (*Graph, error) {
 
 // buildLayer turns one edge buffer into a Layer. It frees the buffer's arrays as soon
 // as they are no longer needed, to keep the peak memory low.
-func buildLayer(k Kind, n int, e *edgeBuf, workers int) *Layer {
+func buildLayer(k Kind, n int, e *edgeBuf, workers int, release func(), withIn bool) *Layer {
 	l := &Layer{kind: k, n: n}
 	m := e.src.len()
 
@@ -171,6 +196,7 @@ func buildLayer(k Kind, n int, e *edgeBuf, workers int) *Layer {
 	}
 	next = nil
 	*e = edgeBuf{present: e.present}
+	release()
 
 	// Sort each adjacency list, in parallel over node ranges of about equal edge
 	// counts, and find out whether any (actor, target) pair repeats.
@@ -244,8 +270,11 @@ func buildLayer(k Kind, n int, e *edgeBuf, workers int) *Layer {
 		}
 		l.outCnt, l.outBig, l.maxCount = packCounts(cnt)
 		cnt = nil
+		release()
 	}
-	l.buildIn()
+	if withIn {
+		l.buildIn()
+	}
 	return l
 }
 

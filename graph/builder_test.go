@@ -426,3 +426,88 @@ func TestOutOnly(t *testing.T) {
 	}()
 	o.Layer(Retweets).In(1)
 }
+
+// TestBuilderRelease checks that Build calls Release once per layer after placing
+// its edges and once more when it packs merged counts, and that the graph does not
+// depend on it.
+func TestBuilderRelease(t *testing.T) {
+	ops := []addOp{add(Follows, 0, 1, 1), add(Follows, 1, 2, 1), add(Retweets, 0, 1, 1), add(Retweets, 0, 1, 1)}
+	var b Builder
+	calls := 0
+	b.Release = func() { calls++ }
+	for _, o := range ops {
+		b.AddAt(o.k, o.src, o.dst, o.count, o.t)
+	}
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Follows: placed (1); Retweets: placed, then its duplicate merged and packed (2).
+	if calls != 3 {
+		t.Errorf("Release called %d times, want 3", calls)
+	}
+	want := build(t, ops, nil, 0, 1)
+	for _, k := range []Kind{Follows, Retweets} {
+		if got, w := edgesOf(g.Layer(k)), edgesOf(want.Layer(k)); !slices.Equal(got, w) {
+			t.Errorf("%v: %v, want %v", k, got, w)
+		}
+	}
+}
+
+// TestBuildOutWithIn checks that BuildOut then WithIn makes the graph Build makes,
+// on a seeded random multigraph with counts (some past the one-byte escape), times
+// and self-loops over three layers.
+func TestBuildOutWithIn(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var ops []addOp
+	for i := range 3000 {
+		k := []Kind{Follows, Retweets, Likes}[i%3]
+		c := uint32(1 + r.IntN(3))
+		if r.IntN(50) == 0 {
+			c = uint32(200 + r.IntN(400))
+		}
+		ts := NoTime
+		if k == Likes {
+			ts = int64(r.IntN(1000))
+		}
+		ops = append(ops, addAt(k, uint32(r.IntN(1+r.IntN(200))), uint32(r.IntN(200)), c, ts))
+	}
+	want := build(t, ops, nil, 0, 2)
+	var b Builder
+	for _, o := range ops {
+		b.AddAt(o.k, o.src, o.dst, o.count, o.t)
+	}
+	out, err := b.BuildOut(2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.HasIn() || !want.HasIn() {
+		t.Fatalf("HasIn: BuildOut %v, Build %v", out.HasIn(), want.HasIn())
+	}
+	g := out.WithIn()
+	if !g.HasIn() || out.HasIn() || g.WithIn() != g {
+		t.Fatalf("WithIn: HasIn %v, original %v", g.HasIn(), out.HasIn())
+	}
+	if g.Nodes() != want.Nodes() || g.Bytes() != want.Bytes() || out.Bytes() >= g.Bytes() {
+		t.Errorf("nodes %d, bytes %d (out only %d); want %d, %d", g.Nodes(), g.Bytes(), out.Bytes(), want.Nodes(), want.Bytes())
+	}
+	for _, k := range []Kind{Follows, Retweets, Likes} {
+		gl, wl := g.Layer(k), want.Layer(k)
+		if !slices.Equal(edgesOf(gl), edgesOf(wl)) || gl.MaxCount() != wl.MaxCount() || gl.Events() != wl.Events() {
+			t.Errorf("%v: out-CSR differs", k)
+		}
+		for v := range uint32(g.Nodes()) {
+			ga, gc := gl.In(v)
+			wa, wc := wl.In(v)
+			if !slices.Equal(ga, wa) || gc.Sum(len(ga)) != wc.Sum(len(wa)) {
+				t.Errorf("%v: In(%d) = %v, want %v", k, v, ga, wa)
+			}
+			for i := range ga {
+				if gc.At(i) != wc.At(i) {
+					t.Errorf("%v: In(%d) count %d = %d, want %d", k, v, i, gc.At(i), wc.At(i))
+				}
+			}
+		}
+		checkTranspose(t, gl)
+	}
+}

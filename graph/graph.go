@@ -62,3 +62,32 @@ func (g *Graph) OutOnly() *Graph {
 	}
 	return &c
 }
+
+// HasIn reports whether the graph has its in-CSRs: In and InDegree work. It is
+// false for a graph made by OutOnly or Builder.BuildOut.
+func (g *Graph) HasIn() bool {
+	for _, l := range g.layers {
+		if l != nil && l.inOff == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// WithIn returns a graph that shares g's nodes, out-CSRs, counts and times and has
+// in-CSRs, built from the out-CSRs (each in-list ascending). It returns g itself when
+// g has them already.
+func (g *Graph) WithIn() *Graph {
+	if g.HasIn() {
+		return g
+	}
+	c := *g
+	for k, l := range g.layers {
+		if l != nil && l.inOff == nil {
+			nl := *l
+			nl.buildIn()
+			c.layers[k] = &nl
+		}
+	}
+	return &c
+}
