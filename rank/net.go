@@ -95,7 +95,11 @@ func NetEngagement(g *graph.Graph, workers int) (*graph.Graph, NetStats) {
 			}
 		})
 	}
-	ng, err := b.Build(workers, nil)
+	build := b.Build
+	if !g.HasIn() {
+		build = b.BuildOut // the caller builds the in-CSRs when it needs them
+	}
+	ng, err := build(workers, nil)
 	if err != nil {
 		panic("rank: rebuilding a graph that was built: " + err.Error())
 	}
