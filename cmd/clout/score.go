@@ -305,7 +305,9 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 	// Build.
 	t = time.Now()
 	b := pg.step("build", false)
-	g, err := sk.Graph.Build(c.params.Workers, b)
+	sk.Graph.Release = debug.FreeOSMemory // see graph.Builder.Release
+	// Out-CSRs only: rank.Score builds the in-CSRs after the propagation.
+	g, err := sk.Graph.BuildOut(c.params.Workers, b)
 	b.done()
 	if err != nil {
 		return inputErr(err)
@@ -321,6 +323,7 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 	// Score.
 	t = time.Now()
 	b = pg.step("propagate", false)
+	c.params.Release = debug.FreeOSMemory
 	res, err := rank.Score(rank.Inputs{
 		Graph:             g,
 		Start:             c.ingest.Since,
@@ -349,63 +352,78 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		return err
 	}
 
-	// Write: the edges first, while the graph is still needed; then the graph is
-	// released, so that its arrays and the scores table never add up; then the scores,
-	// and last run.json, which names the other files' checksums.
+	// Write. The result and the graph are the bulk of the memory, and each file needs
+	// one of them: scores.parquet the result, edges.parquet the graph. When the scores
+	// are written batch by batch (no --csv, no write-back to Neo4j), they go first and
+	// the result's arrays are released before the edges; else the edges go first and
+	// the graph is released before the whole scores table is laid out. Either way the
+	// two never add up with a whole table; run.json, which names the other files'
+	// checksums, is last.
 	t = time.Now()
 	if err := os.MkdirAll(c.out, 0o755); err != nil {
 		return outputErr(fmt.Errorf("output: %w", err))
 	}
 	b = pg.step("write", false)
-	var outs []outputInfo
+	users := len(res.Order)
+	streamed := !c.csv && c.from != "neo4j"
+	var tbl *sink.Table
+	var scoresOut, edgesOut, otherOuts []outputInfo
+	writeScoreFiles := func() error {
+		scoresPath := filepath.Join(c.out, "scores.parquet")
+		if streamed {
+			if err := writeScores(scoresPath, res, ids); err != nil {
+				return outputErr(err)
+			}
+			tbl = scoreRows(res, ids, 0, min(c.top, users), false)
+		} else {
+			tbl = scoreTable(res, ids)
+			if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{}); err != nil {
+				return outputErr(err)
+			}
+		}
+		scoresOut = []outputInfo{fileInfo(scoresPath, users)}
+		if c.csv {
+			csvPath := filepath.Join(c.out, "scores.csv")
+			if err := sink.WriteFileAtomic(csvPath, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, tbl) }); err != nil {
+				return outputErr(err)
+			}
+			otherOuts = append(otherOuts, fileInfo(csvPath, tbl.Rows()))
+		}
+		if idm != nil {
+			po, err := writePersons(c, idm, res, ids) // persons.go
+			if err != nil {
+				return err
+			}
+			otherOuts = append(otherOuts, po...)
+		}
+		return nil
+	}
+	if streamed {
+		if err := writeScoreFiles(); err != nil {
+			b.done()
+			return err
+		}
+		releaseValues(res)
+		debug.FreeOSMemory()
+	}
 	if c.edges {
 		edgesPath := filepath.Join(c.out, "edges.parquet")
 		if err := writeEdges(edgesPath, g, ids); err != nil {
 			b.done()
 			return outputErr(err)
 		}
-		outs = append(outs, fileInfo(edgesPath, g.Edges()))
+		edgesOut = []outputInfo{fileInfo(edgesPath, g.Edges())}
 	}
 	gi, summary := describeGraph(g), fmt.Sprintf("%d users, %d edges (%s)", g.Nodes(), g.Edges(), layerSummary(g))
 	g, sk.Graph = nil, nil
 	debug.FreeOSMemory()
-
-	// The whole table is laid out only when something needs it besides the Parquet
-	// file (the CSV, the write-back to Neo4j); else the file is written batch by
-	// batch, and only the top rows are laid out, to print.
-	users := len(res.Order)
-	scoresPath := filepath.Join(c.out, "scores.parquet")
-	var tbl *sink.Table
-	if c.csv || c.from == "neo4j" {
-		tbl = scoreTable(res, ids)
-		if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{}); err != nil {
-			b.done()
-			return outputErr(err)
-		}
-	} else {
-		if err := writeScores(scoresPath, res, ids); err != nil {
-			b.done()
-			return outputErr(err)
-		}
-		tbl = scoreRows(res, ids, 0, min(c.top, users), false)
-	}
-	outs = append([]outputInfo{fileInfo(scoresPath, users)}, outs...)
-	if c.csv {
-		csvPath := filepath.Join(c.out, "scores.csv")
-		if err := sink.WriteFileAtomic(csvPath, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, tbl) }); err != nil {
-			b.done()
-			return outputErr(err)
-		}
-		outs = append(outs, fileInfo(csvPath, tbl.Rows()))
-	}
-	if idm != nil {
-		po, err := writePersons(c, idm, res, ids) // persons.go
-		if err != nil {
+	if !streamed {
+		if err := writeScoreFiles(); err != nil {
 			b.done()
 			return err
 		}
-		outs = append(outs, po...)
 	}
+	outs := append(append(scoresOut, edgesOut...), otherOuts...)
 	b.Add(int64(users))
 	b.done()
 	tm.add("write", t)
@@ -430,4 +448,15 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		summary, res.PageRank.Iterations,
 		tm.get("ingest"), tm.get("build"), tm.get("score"), tm.get("write"), c.out)
 	return nil
+}
+
+// releaseValues drops the result's per-user arrays, keeping what run.json and the
+// summary read (the signals' names and reasons, the PageRank and netting figures,
+// the timings).
+func releaseValues(res *rank.Result) {
+	for i := range res.Signals {
+		res.Signals[i].Values = nil
+	}
+	res.Sub = [rank.NumSubs][]float64{}
+	res.Clout, res.Rank, res.Percentile, res.Order, res.PageRank.Rank = nil, nil, nil, nil, nil
 }

@@ -127,7 +127,7 @@ func writeScores(path string, res *rank.Result, ids *ingest.Interner) error {
 
 // scoreBatch is the number of rows writeScores lays out at a time (a variable for
 // the tests).
-var scoreBatch = sink.DefaultBatchRows
+var scoreBatch = 8 << 10
 
 // permuteInPlace reorders a so that a[i] becomes the old a[order[i]], following
 // the permutation's cycles; visited (len(a), scratch) is cleared on return.
