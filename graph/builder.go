@@ -273,14 +273,16 @@ func buildLayer(k Kind, n int, e *edgeBuf, workers int, release func(), withIn b
 		release()
 	}
 	if withIn {
-		l.buildIn()
+		l.buildIn(workers)
 	}
 	return l
 }
 
 // buildIn makes the in-CSR from the out-CSR. Actors are visited in ascending order,
-// so each in-list comes out sorted.
-func (l *Layer) buildIn() {
+// so each in-list comes out sorted. The fill is a scatter, bound by the latency of
+// its random writes: workers goroutines each scan the whole out-CSR and place the
+// edges whose targets fall in their own ranges of nodes (of about equal in-edges).
+func (l *Layer) buildIn(workers int) {
 	n, m := l.n, len(l.outAdj)
 	off := make([]uint64, n+1)
 	for _, v := range l.outAdj {
@@ -288,6 +290,13 @@ func (l *Layer) buildIn() {
 	}
 	for i := 1; i <= n; i++ {
 		off[i] += off[i-1]
+	}
+	ranges := workers
+	bounds := make([]uint32, ranges+1)
+	bounds[ranges] = uint32(n)
+	for r := 1; r < ranges; r++ {
+		target := uint64(m) * uint64(r) / uint64(ranges)
+		bounds[r] = uint32(sort.Search(n, func(v int) bool { return off[v] >= target }))
 	}
 	adj := make([]uint32, m)
 	var cnt []uint8
@@ -300,21 +309,43 @@ func (l *Layer) buildIn() {
 	}
 	next := make([]uint64, n)
 	copy(next, off[:n])
-	for u := 0; u < n; u++ {
-		for i := l.outOff[u]; i < l.outOff[u+1]; i++ {
-			v := l.outAdj[i]
-			j := next[v]
-			next[v]++
-			adj[j] = uint32(u)
-			if cnt != nil {
-				c := l.outCnt[i]
-				cnt[j] = c
-				if c == countEscape {
-					big[j] = l.outBig[i]
+	var mu sync.Mutex // guards big
+	jobs := make(chan int, ranges)
+	for r := range ranges {
+		jobs <- r
+	}
+	close(jobs)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range jobs {
+				lo, hi := bounds[r], bounds[r+1]
+				for u := 0; u < n; u++ {
+					for i := l.outOff[u]; i < l.outOff[u+1]; i++ {
+						v := l.outAdj[i]
+						if v < lo || v >= hi {
+							continue
+						}
+						j := next[v]
+						next[v]++
+						adj[j] = uint32(u)
+						if cnt != nil {
+							c := l.outCnt[i]
+							cnt[j] = c
+							if c == countEscape {
+								mu.Lock()
+								big[j] = l.outBig[i]
+								mu.Unlock()
+							}
+						}
+					}
 				}
 			}
-		}
+		}()
 	}
+	wg.Wait()
 	l.inOff, l.inAdj, l.inCnt, l.inBig = off, adj, cnt, big
 }
 

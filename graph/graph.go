@@ -1,5 +1,7 @@
 package graph
 
+import "runtime"
+
 // Graph is a read-only multi-layer directed graph over dense node ids [0, Nodes()).
 // A layer the inputs did not carry is absent (nil), which is not the same as a layer
 // that is present but empty: signals built on an absent layer are null, on an empty
@@ -75,8 +77,8 @@ func (g *Graph) HasIn() bool {
 }
 
 // WithIn returns a graph that shares g's nodes, out-CSRs, counts and times and has
-// in-CSRs, built from the out-CSRs (each in-list ascending). It returns g itself when
-// g has them already.
+// in-CSRs, built from the out-CSRs (each in-list ascending) with one goroutine per
+// CPU. It returns g itself when g has them already.
 func (g *Graph) WithIn() *Graph {
 	if g.HasIn() {
 		return g
@@ -85,7 +87,7 @@ func (g *Graph) WithIn() *Graph {
 	for k, l := range g.layers {
 		if l != nil && l.inOff == nil {
 			nl := *l
-			nl.buildIn()
+			nl.buildIn(runtime.GOMAXPROCS(0))
 			c.layers[k] = &nl
 		}
 	}
