@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/clout-dev/clout/graph"
 )
@@ -151,6 +153,9 @@ type PageRankResult struct {
 	Delta float64
 	// Converged reports whether Delta fell below the tolerance within MaxIter.
 	Converged bool
+	// Build is the time spent making the relabelled in-adjacency, Iterate the time
+	// of the iterations.
+	Build, Iterate time.Duration
 }
 
 // PageRank computes the weighted multi-layer PageRank of g (Page, Brin, Motwani,
@@ -219,10 +224,20 @@ func PageRank(g *graph.Graph, p PageRankParams, prog graph.Progress) (PageRankRe
 		prog.Add(int64(p.MaxIter))
 		return PageRankResult{Rank: []float64{}, Converged: true}, nil
 	}
+	t0 := time.Now()
 	pg := buildPull(g, p, weighted, workers)
+	t1 := time.Now()
 	rank := pg.run(p, workers, prog)
+	rank.Build, rank.Iterate = t1.Sub(t0), time.Since(t1)
 	return rank, nil
 }
+
+// scatterRanges is the number of ranges of new ids per worker that the in-adjacency
+// is filled by, each in one pass over the out-lists. More ranges keep each pass's
+// counters and slots closer in cache, but every pass reads all the out-lists and
+// their new ids again; on the loaded 2-core machine of docs/BENCHMARKS.md 4 per
+// worker was no faster than 1.
+var scatterRanges = 1
 
 // float32Until is the total change above which contributions are kept as float32.
 const float32Until = 1e-5
@@ -339,15 +354,27 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 
 	// In-degrees, in new ids, counted over the out-lists (PageRank reads no in-CSR:
 	// a graph from Builder.BuildOut has none), prefix-summed into offsets.
+	// Each worker scans every out-list and takes the targets in its own range of new
+	// ids, so that no two write the same counter or slot, and the order in which a
+	// list is filled does not depend on the workers.
 	pg.off = make([]uint64, n+1)
-	for _, l := range layers {
-		for u := range uint32(n) {
-			adj, _ := l.Out(u)
-			for _, v := range adj {
-				pg.off[newID[v]+1]++
+	ranges := scatterRanges * workers
+	nodeBounds := make([]uint32, ranges+1)
+	for w := range nodeBounds {
+		nodeBounds[w] = uint32(uint64(n) * uint64(w) / uint64(ranges))
+	}
+	byTarget(nodeBounds, workers, func(lo, hi uint32) {
+		for _, l := range layers {
+			for u := range uint32(n) {
+				adj, _ := l.Out(u)
+				for _, v := range adj {
+					if nv := newID[v]; nv >= lo && nv < hi {
+						pg.off[nv+1]++
+					}
+				}
 			}
 		}
-	}
+	})
 	for v := 1; v <= n; v++ {
 		pg.off[v] += pg.off[v-1]
 	}
@@ -387,24 +414,35 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	}
 	next := make([]uint64, n)
 	copy(next, pg.off[:n])
-	for li, l := range layers {
-		base := uint32(li) * block
-		for u := range uint32(n) {
-			adj, cnt := l.Out(u)
-			nu := newID[u]
-			for i, v := range adj {
-				nv := newID[v]
-				j := next[nv]
-				next[nv]++
-				pg.adj[j] = nu
-				if pg.code != nil {
-					pg.code[j] = uint8(base + cnt.At(i) - 1)
-				} else if pg.wt != nil {
-					pg.wt[j] = weight(l, cnt, i)
+	edgeBounds := make([]uint32, ranges+1) // ranges of about equal in-edges
+	edgeBounds[ranges] = uint32(n)
+	for w := 1; w < ranges; w++ {
+		target := m * uint64(w) / uint64(ranges)
+		edgeBounds[w] = uint32(sort.Search(n, func(v int) bool { return pg.off[v] >= target }))
+	}
+	byTarget(edgeBounds, workers, func(lo, hi uint32) {
+		for li, l := range layers {
+			base := uint32(li) * block
+			for u := range uint32(n) {
+				adj, cnt := l.Out(u)
+				nu := newID[u]
+				for i, v := range adj {
+					nv := newID[v]
+					if nv < lo || nv >= hi {
+						continue
+					}
+					j := next[nv]
+					next[nv]++
+					pg.adj[j] = nu
+					if pg.code != nil {
+						pg.code[j] = uint8(base + cnt.At(i) - 1)
+					} else if pg.wt != nil {
+						pg.wt[j] = weight(l, cnt, i)
+					}
 				}
 			}
 		}
-	}
+	})
 	next = nil
 
 	// Chunks of about chunkCost work; their bounds depend on the graph only.
@@ -421,6 +459,11 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 		pg.chunks = append(pg.chunks, n)
 	}
 	return pg
+}
+
+// byTarget runs f on the ranges [bounds[i], bounds[i+1]) with workers goroutines.
+func byTarget(bounds []uint32, workers int, f func(lo, hi uint32)) {
+	forChunks(len(bounds)-1, workers, func(i int) { f(bounds[i], bounds[i+1]) })
 }
 
 type float interface{ ~float32 | ~float64 }
