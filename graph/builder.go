@@ -15,6 +15,14 @@ import (
 //
 // A Builder is not safe for concurrent use.
 type Builder struct {
+	// Release, when set, is called by Build each time it has let go of large
+	// buffers (a layer's added edges once placed in the out-CSR, its 4-byte merge
+	// counts once packed), so that a caller who watches its peak RSS can hand the
+	// freed pages back to the OS before the next arrays are allocated: the Go
+	// runtime returns them only gradually, and the in-CSR would otherwise add to
+	// them. cmd/clout passes debug.FreeOSMemory.
+	Release func()
+
 	n         uint64
 	bufs      [NumKinds]edgeBuf
 	selfLoops [NumKinds]uint64
@@ -96,6 +104,18 @@ func (b *Builder) Len(k Kind) int { return b.bufs[k].src.len() }
 // Build makes the Graph and empties the Builder. workers ≤ 0 means one per CPU.
 // p, which may be nil, is told the number of edges as they are placed.
 func (b *Builder) Build(workers int, p Progress) (*Graph, error) {
+	return b.build(workers, p, true)
+}
+
+// BuildOut is Build without the in-CSRs: the graph it makes is as OutOnly's, and
+// Graph.WithIn adds them when they are needed. PageRank reads only the out-CSRs, so
+// a scorer that builds the in-CSRs after the propagation never holds both them and
+// the propagation's arrays (rank.Score does so).
+func (b *Builder) BuildOut(workers int, p Progress) (*Graph, error) {
+	return b.build(workers, p, false)
+}
+
+func (b *Builder) build(workers int, p Progress, withIn bool) (*Graph, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -109,13 +129,18 @@ func (b *Builder) Build(workers int, p Progress) (*Graph, error) {
 	}
 	p.SetTotal(total)
 	g := &Graph{n: int(b.n), selfLoops: b.selfLoops}
+	release := b.Release
+	if release == nil {
+		release = func() {}
+	}
 	for k := range b.bufs {
 		e := &b.bufs[k]
 		if !e.present {
 			continue
 		}
-		g.layers[k] = buildLayer(Kind(k), g.n, e, workers)
-		p.Add(int64(e.src.len()))
+		m := e.src.len()
+		g.layers[k] = buildLayer(Kind(k), g.n, e, workers, release, withIn)
+		p.Add(int64(m))
 		*e = edgeBuf{}
 	}
 	*b = Builder{}
@@ -124,7 +149,7 @@ func (b *Builder) Build(workers int, p Progress) (*Graph, error) {
 
 // buildLayer turns one edge buffer into a Layer. It frees the buffer's arrays as soon
 // as they are no longer needed, to keep the peak memory low.
-func buildLayer(k Kind, n int, e *edgeBuf, workers int) *Layer {
+func buildLayer(k Kind, n int, e *edgeBuf, workers int, release func(), withIn bool) *Layer {
 	l := &Layer{kind: k, n: n}
 	m := e.src.len()
 
@@ -171,6 +196,7 @@ func buildLayer(k Kind, n int, e *edgeBuf, workers int) *Layer {
 	}
 	next = nil
 	*e = edgeBuf{present: e.present}
+	release()
 
 	// Sort each adjacency list, in parallel over node ranges of about equal edge
 	// counts, and find out whether any (actor, target) pair repeats.
@@ -228,25 +254,35 @@ func buildLayer(k Kind, n int, e *edgeBuf, workers int) *Layer {
 		}
 	}
 
-	// A layer whose counts are all 1 stores none.
+	// A layer whose counts are all 1 stores none; others store a byte per count.
 	if cnt != nil && allOnes(cnt) {
 		cnt = nil
 	}
-	l.outOff, l.outAdj, l.outCnt, l.first, l.last = off, adj, cnt, first, last
+	l.outOff, l.outAdj, l.first, l.last = off, adj, first, last
 	if cnt == nil {
 		l.events = uint64(len(adj))
+		if len(adj) > 0 {
+			l.maxCount = 1
+		}
 	} else {
 		for _, c := range cnt {
 			l.events += uint64(c)
 		}
+		l.outCnt, l.outBig, l.maxCount = packCounts(cnt)
+		cnt = nil
+		release()
 	}
-	l.buildIn()
+	if withIn {
+		l.buildIn(workers)
+	}
 	return l
 }
 
 // buildIn makes the in-CSR from the out-CSR. Actors are visited in ascending order,
-// so each in-list comes out sorted.
-func (l *Layer) buildIn() {
+// so each in-list comes out sorted. The fill is a scatter, bound by the latency of
+// its random writes: workers goroutines each scan the whole out-CSR and place the
+// edges whose targets fall in their own ranges of nodes (of about equal in-edges).
+func (l *Layer) buildIn(workers int) {
 	n, m := l.n, len(l.outAdj)
 	off := make([]uint64, n+1)
 	for _, v := range l.outAdj {
@@ -255,25 +291,62 @@ func (l *Layer) buildIn() {
 	for i := 1; i <= n; i++ {
 		off[i] += off[i-1]
 	}
+	ranges := workers
+	bounds := make([]uint32, ranges+1)
+	bounds[ranges] = uint32(n)
+	for r := 1; r < ranges; r++ {
+		target := uint64(m) * uint64(r) / uint64(ranges)
+		bounds[r] = uint32(sort.Search(n, func(v int) bool { return off[v] >= target }))
+	}
 	adj := make([]uint32, m)
-	var cnt []uint32
+	var cnt []uint8
+	var big map[uint64]uint32
 	if l.outCnt != nil {
-		cnt = make([]uint32, m)
+		cnt = make([]uint8, m)
+	}
+	if l.outBig != nil {
+		big = make(map[uint64]uint32, len(l.outBig))
 	}
 	next := make([]uint64, n)
 	copy(next, off[:n])
-	for u := 0; u < n; u++ {
-		for i := l.outOff[u]; i < l.outOff[u+1]; i++ {
-			v := l.outAdj[i]
-			j := next[v]
-			next[v]++
-			adj[j] = uint32(u)
-			if cnt != nil {
-				cnt[j] = l.outCnt[i]
-			}
-		}
+	var mu sync.Mutex // guards big
+	jobs := make(chan int, ranges)
+	for r := range ranges {
+		jobs <- r
 	}
-	l.inOff, l.inAdj, l.inCnt = off, adj, cnt
+	close(jobs)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range jobs {
+				lo, hi := bounds[r], bounds[r+1]
+				for u := 0; u < n; u++ {
+					for i := l.outOff[u]; i < l.outOff[u+1]; i++ {
+						v := l.outAdj[i]
+						if v < lo || v >= hi {
+							continue
+						}
+						j := next[v]
+						next[v]++
+						adj[j] = uint32(u)
+						if cnt != nil {
+							c := l.outCnt[i]
+							cnt[j] = c
+							if c == countEscape {
+								mu.Lock()
+								big[j] = l.outBig[i]
+								mu.Unlock()
+							}
+						}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	l.inOff, l.inAdj, l.inCnt, l.inBig = off, adj, cnt, big
 }
 
 func sub(a []uint32, lo, hi uint64) []uint32 {

@@ -157,6 +157,18 @@ func TestBuilder(t *testing.T) {
 			unit:  true, events: 1,
 		},
 		{
+			// Counts below 255 take a byte; 255 and above go to the overflow map, by
+			// out-position and by in-position (checkTranspose reads both).
+			name: "counts around the one-byte escape",
+			ops: []addOp{add(Retweets, 0, 1, 254), add(Retweets, 0, 2, 255), add(Retweets, 0, 3, 256),
+				add(Retweets, 3, 2, 1000), add(Retweets, 1, 2, 1), add(Retweets, 2, 0, 7)},
+			nodes: 4, layer: Retweets,
+			edges: []wantEdge{{0, 1, 254, x, x}, {0, 2, 255, x, x}, {0, 3, 256, x, x}, {1, 2, 1, x, x},
+				{2, 0, 7, x, x}, {3, 2, 1000, x, x}},
+			// 254 + 255 + 256 + 1000 + 1 + 7
+			events: 1773,
+		},
+		{
 			name:  "counts saturate at 2^32-1",
 			ops:   []addOp{add(Likes, 0, 1, 1<<32-1), add(Likes, 0, 1, 5)},
 			nodes: 2, layer: Likes,
@@ -187,9 +199,16 @@ func TestBuilder(t *testing.T) {
 				for u := 0; u < g.Nodes() && tc.unit; u++ {
 					_, out := l.Out(uint32(u))
 					_, in := l.In(uint32(u))
-					if out != nil || in != nil {
+					if !out.Unit() || !in.Unit() {
 						t.Errorf("unit layer returns counts for node %d", u)
 					}
+				}
+				var maxCount uint32
+				for _, e := range tc.edges {
+					maxCount = max(maxCount, e.count)
+				}
+				if l.MaxCount() != maxCount {
+					t.Errorf("MaxCount() = %d, want %d", l.MaxCount(), maxCount)
 				}
 				checkTranspose(t, l)
 			})
@@ -237,11 +256,7 @@ func checkTranspose(t *testing.T, l *Layer) {
 			t.Errorf("out-list of %d not sorted: %v", u, adj)
 		}
 		for i, v := range adj {
-			c := uint32(1)
-			if cnt != nil {
-				c = cnt[i]
-			}
-			out[key{uint32(u), v}] = c
+			out[key{uint32(u), v}] = cnt.At(i)
 		}
 	}
 	in := map[key]uint32{}
@@ -250,12 +265,15 @@ func checkTranspose(t *testing.T, l *Layer) {
 		if !slices.IsSorted(adj) || len(adj) != l.InDegree(uint32(v)) {
 			t.Errorf("in-list of %d not sorted: %v", v, adj)
 		}
+		var sum uint64
+		for i := range adj {
+			sum += uint64(cnt.At(i))
+		}
+		if cnt.Sum(len(adj)) != sum {
+			t.Errorf("in-counts of %d: Sum %d, want %d", v, cnt.Sum(len(adj)), sum)
+		}
 		for i, u := range adj {
-			c := uint32(1)
-			if cnt != nil {
-				c = cnt[i]
-			}
-			in[key{u, uint32(v)}] = c
+			in[key{u, uint32(v)}] = cnt.At(i)
 		}
 	}
 	if !maps.Equal(in, out) {
@@ -382,4 +400,114 @@ func ExampleBuilder() {
 	// nodes: 4 followers of 1: [0 2]
 	// 0 retweeted 1: 3 times, first 60, last 90
 	// self-loops dropped: 1 likes present: false
+}
+
+// TestOutOnly checks that OutOnly keeps the out-CSR, counts and times, drops the
+// in-CSR, and leaves the original graph whole.
+func TestOutOnly(t *testing.T) {
+	g := build(t, []addOp{addAt(Retweets, 0, 1, 300, 5), add(Retweets, 2, 1, 1), add(Follows, 1, 0, 1)}, nil, 0, 1)
+	o := g.OutOnly()
+	if o.Nodes() != g.Nodes() || o.Edges() != g.Edges() || !o.Has(Follows) || o.Has(Likes) {
+		t.Fatalf("OutOnly: %d nodes %d edges, want %d %d", o.Nodes(), o.Edges(), g.Nodes(), g.Edges())
+	}
+	if got, want := edgesOf(o.Layer(Retweets)), edgesOf(g.Layer(Retweets)); !slices.Equal(got, want) {
+		t.Errorf("OutOnly edges %v, want %v", got, want)
+	}
+	if o.Bytes() >= g.Bytes() {
+		t.Errorf("OutOnly holds %d bytes, the graph %d", o.Bytes(), g.Bytes())
+	}
+	if a, c := g.Layer(Retweets).In(1); len(a) != 2 || c.At(0) != 300 || c.At(1) != 1 {
+		t.Errorf("the original's In(1) = %v %v after OutOnly", a, c)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("In on an OutOnly layer did not panic")
+		}
+	}()
+	o.Layer(Retweets).In(1)
+}
+
+// TestBuilderRelease checks that Build calls Release once per layer after placing
+// its edges and once more when it packs merged counts, and that the graph does not
+// depend on it.
+func TestBuilderRelease(t *testing.T) {
+	ops := []addOp{add(Follows, 0, 1, 1), add(Follows, 1, 2, 1), add(Retweets, 0, 1, 1), add(Retweets, 0, 1, 1)}
+	var b Builder
+	calls := 0
+	b.Release = func() { calls++ }
+	for _, o := range ops {
+		b.AddAt(o.k, o.src, o.dst, o.count, o.t)
+	}
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Follows: placed (1); Retweets: placed, then its duplicate merged and packed (2).
+	if calls != 3 {
+		t.Errorf("Release called %d times, want 3", calls)
+	}
+	want := build(t, ops, nil, 0, 1)
+	for _, k := range []Kind{Follows, Retweets} {
+		if got, w := edgesOf(g.Layer(k)), edgesOf(want.Layer(k)); !slices.Equal(got, w) {
+			t.Errorf("%v: %v, want %v", k, got, w)
+		}
+	}
+}
+
+// TestBuildOutWithIn checks that BuildOut then WithIn makes the graph Build makes,
+// on a seeded random multigraph with counts (some past the one-byte escape), times
+// and self-loops over three layers.
+func TestBuildOutWithIn(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var ops []addOp
+	for i := range 3000 {
+		k := []Kind{Follows, Retweets, Likes}[i%3]
+		c := uint32(1 + r.IntN(3))
+		if r.IntN(50) == 0 {
+			c = uint32(200 + r.IntN(400))
+		}
+		ts := NoTime
+		if k == Likes {
+			ts = int64(r.IntN(1000))
+		}
+		ops = append(ops, addAt(k, uint32(r.IntN(1+r.IntN(200))), uint32(r.IntN(200)), c, ts))
+	}
+	want := build(t, ops, nil, 0, 2)
+	var b Builder
+	for _, o := range ops {
+		b.AddAt(o.k, o.src, o.dst, o.count, o.t)
+	}
+	out, err := b.BuildOut(2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.HasIn() || !want.HasIn() {
+		t.Fatalf("HasIn: BuildOut %v, Build %v", out.HasIn(), want.HasIn())
+	}
+	g := out.WithIn()
+	if !g.HasIn() || out.HasIn() || g.WithIn() != g {
+		t.Fatalf("WithIn: HasIn %v, original %v", g.HasIn(), out.HasIn())
+	}
+	if g.Nodes() != want.Nodes() || g.Bytes() != want.Bytes() || out.Bytes() >= g.Bytes() {
+		t.Errorf("nodes %d, bytes %d (out only %d); want %d, %d", g.Nodes(), g.Bytes(), out.Bytes(), want.Nodes(), want.Bytes())
+	}
+	for _, k := range []Kind{Follows, Retweets, Likes} {
+		gl, wl := g.Layer(k), want.Layer(k)
+		if !slices.Equal(edgesOf(gl), edgesOf(wl)) || gl.MaxCount() != wl.MaxCount() || gl.Events() != wl.Events() {
+			t.Errorf("%v: out-CSR differs", k)
+		}
+		for v := range uint32(g.Nodes()) {
+			ga, gc := gl.In(v)
+			wa, wc := wl.In(v)
+			if !slices.Equal(ga, wa) || gc.Sum(len(ga)) != wc.Sum(len(wa)) {
+				t.Errorf("%v: In(%d) = %v, want %v", k, v, ga, wa)
+			}
+			for i := range ga {
+				if gc.At(i) != wc.At(i) {
+					t.Errorf("%v: In(%d) count %d = %d, want %d", k, v, i, gc.At(i), wc.At(i))
+				}
+			}
+		}
+		checkTranspose(t, gl)
+	}
 }

@@ -1,5 +1,7 @@
 package graph
 
+import "runtime"
+
 // Graph is a read-only multi-layer directed graph over dense node ids [0, Nodes()).
 // A layer the inputs did not carry is absent (nil), which is not the same as a layer
 // that is present but empty: signals built on an absent layer are null, on an empty
@@ -47,4 +49,47 @@ func (g *Graph) Bytes() int64 {
 		}
 	}
 	return b
+}
+
+// OutOnly returns a graph that shares g's nodes, out-CSR, counts and times but has
+// no in-CSR, so that a caller which has done with the in-lists (the scorer, before
+// it writes the edges table) can let them be freed by dropping g. In and InDegree
+// panic on its layers; everything else works as on g.
+func (g *Graph) OutOnly() *Graph {
+	c := *g
+	for k, l := range g.layers {
+		if l != nil {
+			c.layers[k] = l.outOnly()
+		}
+	}
+	return &c
+}
+
+// HasIn reports whether the graph has its in-CSRs: In and InDegree work. It is
+// false for a graph made by OutOnly or Builder.BuildOut.
+func (g *Graph) HasIn() bool {
+	for _, l := range g.layers {
+		if l != nil && l.inOff == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// WithIn returns a graph that shares g's nodes, out-CSRs, counts and times and has
+// in-CSRs, built from the out-CSRs (each in-list ascending) with one goroutine per
+// CPU. It returns g itself when g has them already.
+func (g *Graph) WithIn() *Graph {
+	if g.HasIn() {
+		return g
+	}
+	c := *g
+	for k, l := range g.layers {
+		if l != nil && l.inOff == nil {
+			nl := *l
+			nl.buildIn(runtime.GOMAXPROCS(0))
+			c.layers[k] = &nl
+		}
+	}
+	return &c
 }

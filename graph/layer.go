@@ -15,15 +15,18 @@ type Layer struct {
 
 	outOff []uint64 // len n+1; out-edges of u are outAdj[outOff[u]:outOff[u+1]]
 	outAdj []uint32 // targets, ascending within a node
-	outCnt []uint32 // event counts aligned with outAdj; nil when every count is 1
+	outCnt []uint8  // event counts aligned with outAdj (see Counts); nil when every count is 1
+	outBig map[uint64]uint32
 
-	inOff []uint64
+	inOff []uint64 // nil after OutOnly
 	inAdj []uint32 // actors, ascending within a node
-	inCnt []uint32 // nil when every count is 1
+	inCnt []uint8  // nil when every count is 1
+	inBig map[uint64]uint32
 
 	first, last []int64 // aligned with outAdj; nil when the layer has no timestamps
 
-	events uint64 // events aggregated (sum of counts)
+	events   uint64 // events aggregated (sum of counts)
+	maxCount uint32 // the largest count
 }
 
 // Kind returns the layer's kind.
@@ -41,27 +44,31 @@ func (l *Layer) Events() uint64 { return l.events }
 // Timed reports whether the layer carries first/last timestamps.
 func (l *Layer) Timed() bool { return l.first != nil }
 
-// Unit reports whether every edge has count 1; Out and In then return nil counts.
+// Unit reports whether every edge has count 1; Out and In then return unit Counts.
 func (l *Layer) Unit() bool { return l.outCnt == nil }
 
-// Out returns the targets of u's out-edges, ascending, and their counts (nil when
-// every count is 1). The slices alias the layer and must not be modified.
-func (l *Layer) Out(u uint32) (targets, counts []uint32) {
+// MaxCount returns the largest event count of an edge (0 for an empty layer).
+func (l *Layer) MaxCount() uint32 { return l.maxCount }
+
+// Out returns the targets of u's out-edges, ascending, and their counts. The slice
+// aliases the layer and must not be modified.
+func (l *Layer) Out(u uint32) (targets []uint32, counts Counts) {
 	lo, hi := l.outOff[u], l.outOff[u+1]
 	if l.outCnt == nil {
-		return l.outAdj[lo:hi], nil
+		return l.outAdj[lo:hi], Counts{}
 	}
-	return l.outAdj[lo:hi], l.outCnt[lo:hi]
+	return l.outAdj[lo:hi], Counts{c: l.outCnt[lo:hi], base: lo, big: l.outBig}
 }
 
-// In returns the actors of v's in-edges, ascending, and their counts (nil when every
-// count is 1). The slices alias the layer and must not be modified.
-func (l *Layer) In(v uint32) (actors, counts []uint32) {
+// In returns the actors of v's in-edges, ascending, and their counts. The slice
+// aliases the layer and must not be modified. It panics on a layer of a graph made
+// by OutOnly.
+func (l *Layer) In(v uint32) (actors []uint32, counts Counts) {
 	lo, hi := l.inOff[v], l.inOff[v+1]
 	if l.inCnt == nil {
-		return l.inAdj[lo:hi], nil
+		return l.inAdj[lo:hi], Counts{}
 	}
-	return l.inAdj[lo:hi], l.inCnt[lo:hi]
+	return l.inAdj[lo:hi], Counts{c: l.inCnt[lo:hi], base: lo, big: l.inBig}
 }
 
 // OutDegree returns the number of distinct targets of u.
@@ -78,7 +85,7 @@ func (l *Layer) OutRange(u uint32) (lo, hi uint64) { return l.outOff[u], l.outOf
 func (l *Layer) EdgeAt(i uint64) (target, count uint32, first, last int64) {
 	target, count, first, last = l.outAdj[i], 1, NoTime, NoTime
 	if l.outCnt != nil {
-		count = l.outCnt[i]
+		count = Counts{c: l.outCnt, big: l.outBig}.At(int(i))
 	}
 	if l.first != nil {
 		first, last = l.first[i], l.last[i]
@@ -93,17 +100,23 @@ func (l *Layer) Weight(u, v uint32) (uint32, bool) {
 	if !ok {
 		return 0, false
 	}
-	if cnt == nil {
-		return 1, true
-	}
-	return cnt[i], true
+	return cnt.At(i), true
 }
 
-// Bytes returns the memory held by the layer's arrays.
+// Bytes returns the memory held by the layer's arrays (the overflow maps of counts
+// of 255 or more at 16 bytes an entry).
 func (l *Layer) Bytes() int64 {
 	return int64(8*(len(l.outOff)+len(l.inOff)) +
-		4*(len(l.outAdj)+len(l.outCnt)+len(l.inAdj)+len(l.inCnt)) +
+		4*(len(l.outAdj)+len(l.inAdj)) + len(l.outCnt) + len(l.inCnt) +
+		16*(len(l.outBig)+len(l.inBig)) +
 		8*(len(l.first)+len(l.last)))
+}
+
+// outOnly returns a copy of the layer without its in-CSR, sharing the rest.
+func (l *Layer) outOnly() *Layer {
+	c := *l
+	c.inOff, c.inAdj, c.inCnt, c.inBig = nil, nil, nil, nil
+	return &c
 }
 
 // search finds v in the ascending slice a.

@@ -95,7 +95,11 @@ func NetEngagement(g *graph.Graph, workers int) (*graph.Graph, NetStats) {
 			}
 		})
 	}
-	ng, err := b.Build(workers, nil)
+	build := b.Build
+	if !g.HasIn() {
+		build = b.BuildOut // the caller builds the in-CSRs when it needs them
+	}
+	ng, err := build(workers, nil)
 	if err != nil {
 		panic("rank: rebuilding a graph that was built: " + err.Error())
 	}
@@ -107,7 +111,8 @@ func NetEngagement(g *graph.Graph, workers int) (*graph.Graph, NetStats) {
 // the events v directed back at u.
 func forEachPair(g *graph.Graph, kinds []graph.Kind, u uint32, f func(v uint32, c *[graph.NumKinds]uint32, e, r uint64)) {
 	var lists [graph.NumKinds][]uint32
-	var counts [graph.NumKinds][]uint32
+	var counts [graph.NumKinds]graph.Counts
+	var at [graph.NumKinds]int // the position in u's list of lists[k][0]
 	for _, k := range kinds {
 		lists[k], counts[k] = g.Layer(k).Out(u)
 	}
@@ -126,11 +131,8 @@ func forEachPair(g *graph.Graph, kinds []graph.Kind, u uint32, f func(v uint32, 
 		for _, k := range kinds {
 			c[k] = 0
 			if len(lists[k]) > 0 && lists[k][0] == next {
-				c[k] = 1
-				if counts[k] != nil {
-					c[k] = counts[k][0]
-					counts[k] = counts[k][1:]
-				}
+				c[k] = counts[k].At(at[k])
+				at[k]++
 				lists[k] = lists[k][1:]
 				e += uint64(c[k])
 			}

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/clout-dev/clout/graph"
 )
@@ -151,6 +153,9 @@ type PageRankResult struct {
 	Delta float64
 	// Converged reports whether Delta fell below the tolerance within MaxIter.
 	Converged bool
+	// Build is the time spent making the relabelled in-adjacency, Iterate the time
+	// of the iterations.
+	Build, Iterate time.Duration
 }
 
 // PageRank computes the weighted multi-layer PageRank of g (Page, Brin, Motwani,
@@ -184,9 +189,10 @@ type PageRankResult struct {
 // those of float64 arithmetic.
 //
 // Besides its result (8 bytes per node), PageRank holds 4 bytes per layer edge for
-// its in-adjacency, 8 more when the weights vary (several layers, or counts under
-// Log or Linear), and about 50 bytes per node. On an R-MAT graph of scale 20 with
-// one unit layer (16M edges) that is 8 bytes per edge on top of the graph's 9.
+// its in-adjacency, and when the weights vary (several layers, or counts under Log
+// or Linear) 1 more: a code into a table of the 256/layers weights of the counts
+// 1, 2, … of each layer (8 more, a float64, when a count exceeds the table), and
+// about 50 bytes per node.
 //
 // PageRank reports SetTotal(MaxIter) and Add(1) per iteration to prog (which may be
 // nil), and the iterations left over when it converges early.
@@ -218,10 +224,20 @@ func PageRank(g *graph.Graph, p PageRankParams, prog graph.Progress) (PageRankRe
 		prog.Add(int64(p.MaxIter))
 		return PageRankResult{Rank: []float64{}, Converged: true}, nil
 	}
+	t0 := time.Now()
 	pg := buildPull(g, p, weighted, workers)
+	t1 := time.Now()
 	rank := pg.run(p, workers, prog)
+	rank.Build, rank.Iterate = t1.Sub(t0), time.Since(t1)
 	return rank, nil
 }
+
+// scatterRanges is the number of ranges of new ids per worker that the in-adjacency
+// is filled by, each in one pass over the out-lists. More ranges keep each pass's
+// counters and slots closer in cache, but every pass reads all the out-lists and
+// their new ids again; on the loaded 2-core machine of docs/BENCHMARKS.md 4 per
+// worker was no faster than 1.
+var scatterRanges = 1
 
 // float32Until is the total change above which contributions are kept as float32.
 const float32Until = 1e-5
@@ -241,7 +257,9 @@ type pull struct {
 	perm   []uint32  // new id → g's id
 	off    []uint64  // len n+1; the in-edges of v are adj[off[v]:off[v+1]]
 	adj    []uint32  // in-neighbours in new ids
-	wt     []float64 // weights aligned with adj; nil when every edge weighs the same
+	wt     []float64 // weights aligned with adj, when they vary and code is nil
+	code   []uint8   // weights aligned with adj as codes: the weight is wtab[code]
+	wtab   [256]float64
 	scale  []float64 // Damping/out-weight (Damping/out-degree when wt is nil); len active
 	active int       // [0, active) have out-edges, [active, n) are dangling
 	chunks []int     // chunk c is the nodes [chunks[c], chunks[c+1])
@@ -263,11 +281,11 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	// With one layer of unit counts (or binary weights) every edge weighs the same,
 	// and the weights cancel out of the normalisation.
 	uniform := len(layers) == 0 || len(layers) == 1 && (layers[0].Unit() || p.Transform == Binary)
-	weight := func(l *graph.Layer, cnt []uint32, i int) float64 {
-		if cnt == nil {
+	weight := func(l *graph.Layer, cnt graph.Counts, i int) float64 {
+		if cnt.Unit() {
 			return p.LayerWeights[l.Kind()]
 		}
-		return p.LayerWeights[l.Kind()] * p.Transform.Apply(cnt[i])
+		return p.LayerWeights[l.Kind()] * p.Transform.Apply(cnt.At(i))
 	}
 
 	// Out-degree (edges over the layers, saturating) and out-weight, in g's ids.
@@ -334,48 +352,98 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	}
 	deg, outW = nil, nil
 
-	// In-degrees, in new ids, prefix-summed into offsets.
+	// In-degrees, in new ids, counted over the out-lists (PageRank reads no in-CSR:
+	// a graph from Builder.BuildOut has none), prefix-summed into offsets.
+	// Each worker scans every out-list and takes the targets in its own range of new
+	// ids, so that no two write the same counter or slot, and the order in which a
+	// list is filled does not depend on the workers.
 	pg.off = make([]uint64, n+1)
-	parallelFor(n, workers, func(lo, hi int) {
-		for v := lo; v < hi; v++ {
-			var d int
-			for _, l := range layers {
-				d += l.InDegree(pg.perm[v])
+	ranges := scatterRanges * workers
+	nodeBounds := make([]uint32, ranges+1)
+	for w := range nodeBounds {
+		nodeBounds[w] = uint32(uint64(n) * uint64(w) / uint64(ranges))
+	}
+	byTarget(nodeBounds, workers, func(lo, hi uint32) {
+		for _, l := range layers {
+			for u := range uint32(n) {
+				adj, _ := l.Out(u)
+				for _, v := range adj {
+					if nv := newID[v]; nv >= lo && nv < hi {
+						pg.off[nv+1]++
+					}
+				}
 			}
-			pg.off[v+1] = uint64(d)
 		}
 	})
 	for v := 1; v <= n; v++ {
 		pg.off[v] += pg.off[v-1]
 	}
 
-	// Fill each in-list from the layers' in-lists, mapped to new ids. The lists are
-	// not sorted: at scale 20 sorting them made the build 5× slower (25 against
-	// 5 ns/edge) for no measurable gain in the iterations.
+	// Fill each in-list by scattering the out-lists, layer by layer and actors in
+	// ascending order, mapped to new ids: each in-list comes out as the concatenation,
+	// in layer order, of the layers' in-lists (ascending in g's ids). The lists are
+	// not sorted by new id: at scale 20 sorting them made the build 5× slower (25
+	// against 5 ns/edge) for no measurable gain in the iterations.
 	m := pg.off[n]
 	pg.adj = make([]uint32, m)
+	// Weights: a byte per edge, a code into a table of the weights, when every count
+	// fits the table (each layer gets an equal block of codes, its counts 1, 2, …);
+	// else a float64 per edge.
+	var block uint32
 	if !uniform {
-		pg.wt = make([]float64, m)
-	}
-	parallelFor(n, workers, func(lo, hi int) {
-		for v := lo; v < hi; v++ {
-			a := pg.off[v]
-			for _, l := range layers {
-				in, cnt := l.In(pg.perm[v])
-				adj := pg.adj[a : a+uint64(len(in))]
-				for i, u := range in {
-					adj[i] = newID[u]
+		block = uint32(len(pg.wtab)) / uint32(len(layers))
+		for _, l := range layers {
+			if l.MaxCount() > block {
+				block = 0
+			}
+		}
+		if block > 0 {
+			pg.code = make([]uint8, m)
+			for li, l := range layers {
+				for c := uint32(1); c <= block; c++ {
+					w := p.LayerWeights[l.Kind()]
+					if !l.Unit() {
+						w *= p.Transform.Apply(c)
+					}
+					pg.wtab[uint32(li)*block+c-1] = w
 				}
-				if pg.wt != nil {
-					wt := pg.wt[a : a+uint64(len(in))]
-					for i := range wt {
-						wt[i] = weight(l, cnt, i)
+			}
+		} else {
+			pg.wt = make([]float64, m)
+		}
+	}
+	next := make([]uint64, n)
+	copy(next, pg.off[:n])
+	edgeBounds := make([]uint32, ranges+1) // ranges of about equal in-edges
+	edgeBounds[ranges] = uint32(n)
+	for w := 1; w < ranges; w++ {
+		target := m * uint64(w) / uint64(ranges)
+		edgeBounds[w] = uint32(sort.Search(n, func(v int) bool { return pg.off[v] >= target }))
+	}
+	byTarget(edgeBounds, workers, func(lo, hi uint32) {
+		for li, l := range layers {
+			base := uint32(li) * block
+			for u := range uint32(n) {
+				adj, cnt := l.Out(u)
+				nu := newID[u]
+				for i, v := range adj {
+					nv := newID[v]
+					if nv < lo || nv >= hi {
+						continue
+					}
+					j := next[nv]
+					next[nv]++
+					pg.adj[j] = nu
+					if pg.code != nil {
+						pg.code[j] = uint8(base + cnt.At(i) - 1)
+					} else if pg.wt != nil {
+						pg.wt[j] = weight(l, cnt, i)
 					}
 				}
-				a += uint64(len(in))
 			}
 		}
 	})
+	next = nil
 
 	// Chunks of about chunkCost work; their bounds depend on the graph only.
 	pg.chunks = append(pg.chunks, 0)
@@ -393,20 +461,28 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	return pg
 }
 
+// byTarget runs f on the ranges [bounds[i], bounds[i+1]) with workers goroutines.
+func byTarget(bounds []uint32, workers int, f func(lo, hi uint32)) {
+	forChunks(len(bounds)-1, workers, func(i int) { f(bounds[i], bounds[i+1]) })
+}
+
 type float interface{ ~float32 | ~float64 }
 
 // pullRange computes the new rank of the nodes [lo, hi) from the contributions cur
 // and writes their next contributions; it returns the L1 change and the new rank of
 // the dangling nodes among them.
 func pullRange[In, Out float](pg *pull, lo, hi int, cur []In, next []Out, rank []float64, base float64) (delta, dangling float64) {
-	off, adj, wt, scale := pg.off, pg.adj, pg.wt, pg.scale
+	off, adj, wt, code, scale := pg.off, pg.adj, pg.wt, pg.code, pg.scale
 	for v := lo; v < hi; v++ {
 		a, z := off[v], off[v+1]
 		var s float64
-		if wt == nil {
-			s = gather(adj[a:z], cur)
-		} else {
+		switch {
+		case code != nil:
+			s = gatherCoded(adj[a:z], code[a:z], &pg.wtab, cur)
+		case wt != nil:
 			s = gatherWeighted(adj[a:z], wt[a:z], cur)
+		default:
+			s = gather(adj[a:z], cur)
 		}
 		r := base + s
 		delta += math.Abs(r - rank[v])
@@ -450,6 +526,24 @@ func gatherWeighted[In float](us []uint32, ws []float64, cur []In) float64 {
 	}
 	for i, u := range us {
 		s0 += ws[i] * float64(cur[u])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// gatherCoded returns Σ wtab[cs[i]]·cur[us[i]], in gatherWeighted's order, so that
+// both give the same sum bit for bit.
+func gatherCoded[In float](us []uint32, cs []uint8, wtab *[256]float64, cur []In) float64 {
+	var s0, s1, s2, s3 float64
+	cs = cs[:len(us)]
+	for len(us) >= 4 && len(cs) >= 4 {
+		s0 += wtab[cs[0]] * float64(cur[us[0]])
+		s1 += wtab[cs[1]] * float64(cur[us[1]])
+		s2 += wtab[cs[2]] * float64(cur[us[2]])
+		s3 += wtab[cs[3]] * float64(cur[us[3]])
+		us, cs = us[4:], cs[4:]
+	}
+	for i, u := range us {
+		s0 += wtab[cs[i]] * float64(cur[u])
 	}
 	return (s0 + s1) + (s2 + s3)
 }

@@ -277,11 +277,7 @@ func powerStep(g *graph.Graph, p PageRankParams, r []float64) []float64 {
 			if l := g.Layer(k); l != nil && p.LayerWeights[k] > 0 {
 				_, cnt := l.Out(uint32(u))
 				for i := range l.OutDegree(uint32(u)) {
-					c := uint32(1)
-					if cnt != nil {
-						c = cnt[i]
-					}
-					out += p.EdgeWeight(k, c)
+					out += p.EdgeWeight(k, cnt.At(i))
 				}
 			}
 		}
@@ -293,11 +289,7 @@ func powerStep(g *graph.Graph, p PageRankParams, r []float64) []float64 {
 			if l := g.Layer(k); l != nil && p.LayerWeights[k] > 0 {
 				adj, cnt := l.Out(uint32(u))
 				for i, v := range adj {
-					c := uint32(1)
-					if cnt != nil {
-						c = cnt[i]
-					}
-					next[v] += p.Damping * r[u] * p.EdgeWeight(k, c) / out
+					next[v] += p.Damping * r[u] * p.EdgeWeight(k, cnt.At(i)) / out
 				}
 			}
 		}
@@ -653,5 +645,44 @@ func powerIterations(g *graph.Graph, d, tol float64) int {
 		if math.Sqrt(s) < tol || it == 10000 {
 			return it
 		}
+	}
+}
+
+// TestPageRankWeightStorage checks both ways buildPull stores varying weights: one
+// byte per edge when every count fits the table of weight codes (256/layers counts
+// per layer), a float64 per edge when one does not; each against gonum.
+func TestPageRankWeightStorage(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		maxCount uint32 // counts are 1 + i%maxCount
+		kinds    []graph.Kind
+		coded    bool
+	}{
+		{"one layer, counts to 256", 256, []graph.Kind{graph.Retweets}, true},
+		{"one layer, counts to 257", 257, []graph.Kind{graph.Retweets}, false},
+		{"three layers, counts to 85", 85, []graph.Kind{graph.Retweets, graph.Likes, graph.Mentions}, true},
+		{"three layers, counts to 86", 86, []graph.Kind{graph.Retweets, graph.Likes, graph.Mentions}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Distinct pairs in each layer (so no counts add up), every count
+			// 1..maxCount in every layer, some nodes dangling.
+			const n = 300
+			var edges []prEdge
+			for i := range 3000 {
+				k, j := tc.kinds[i%len(tc.kinds)], i/len(tc.kinds)
+				u, v := j%(n-20), (j%(n-20)+1+j/(n-20))%n
+				edges = append(edges, prEdge{k, uint32(u), uint32(v), uint32(1 + j%int(tc.maxCount))})
+			}
+			g := prGraph(t, n, edges)
+			p := tightParams()
+			pg := buildPull(g, p, tc.kinds, 2)
+			if coded := pg.code != nil; coded != tc.coded || coded == (pg.wt != nil) {
+				t.Fatalf("coded %v, float64 weights %v; want coded %v", coded, pg.wt != nil, tc.coded)
+			}
+			res := mustPageRank(t, g, p)
+			if d := l1Dist(res.Rank, gonumRank(g, p, 1e-15)); d > 1e-9 {
+				t.Errorf("L1 distance to gonum %g", d)
+			}
+		})
 	}
 }

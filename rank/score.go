@@ -29,6 +29,11 @@ type Params struct {
 	// rank/antigaming_test.go shows what the netting guards against.
 	KeepReturned bool
 	Workers      int // 0: one per CPU
+	// Release, when set, is called between the propagation and the signals, when
+	// the propagation's arrays (about 5 bytes per edge) have become garbage, so that
+	// a caller who watches its peak RSS can hand the pages back to the OS before the
+	// signals allocate theirs. cmd/clout passes debug.FreeOSMemory.
+	Release func()
 }
 
 // DefaultHalfLife is the default half-life of engagement, as a share of the window:
@@ -96,7 +101,8 @@ type Result struct {
 
 // Timings are the durations of the scorer's steps.
 type Timings struct {
-	// PageRank includes the netting of returned engagement that precedes it.
+	// PageRank includes the netting of returned engagement that precedes it, and
+	// Signals the building of the in-CSRs when the graph came without.
 	PageRank, Signals, Scale time.Duration
 }
 
@@ -114,6 +120,12 @@ func (r *Result) Missing() map[string]string {
 
 // Score runs the propagation, computes the signals and scales everything to 1–100.
 // prog, which may be nil, follows the propagation's iterations.
+//
+// The graph may come without in-CSRs (graph.Builder.BuildOut): the propagation reads
+// only the out-CSRs, and Score builds the in-CSRs for the signals once the
+// propagation's arrays are garbage, and lets them go before the scaling, so that
+// the peak memory holds the graph's out-CSRs and only one of the propagation's
+// arrays and the in-CSRs.
 func Score(in Inputs, p Params, prog graph.Progress) (*Result, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -135,15 +147,27 @@ func Score(in Inputs, p Params, prog graph.Progress) (*Result, error) {
 		return nil, err
 	}
 	r.PageRank = pr
+	release := p.Release
+	if release == nil {
+		release = func() {}
+	}
+	release()
 	t1 := time.Now()
+	// A graph without in-CSRs (Builder.BuildOut) gets them now, after the
+	// propagation, whose arrays are garbage by then.
+	in.Graph = in.Graph.WithIn()
 	r.Signals = signals(in, pr.Rank, p.Workers, p.HalfLife)
 	for i := range r.Signals {
 		if ws, ok := p.Weights[r.Signals[i].Name]; ok {
 			r.Signals[i].Weights = ws
 		}
 	}
+	// Scaling reads the signals only: the in-CSRs built here are let go.
+	n := in.Graph.Nodes()
+	in.Graph = nil
+	release()
 	t2 := time.Now()
-	scale(r, in.Graph.Nodes(), p)
+	scale(r, n, p)
 	r.Timings = Timings{PageRank: t1.Sub(t0), Signals: t2.Sub(t1), Scale: time.Since(t2)}
 	return r, nil
 }

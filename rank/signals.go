@@ -390,27 +390,13 @@ func pct(part, whole int) float64 {
 // inEvents returns the number of events received by v in layer l.
 func inEvents(l *graph.Layer, v uint32) uint64 {
 	actors, counts := l.In(v)
-	if counts == nil {
-		return uint64(len(actors))
-	}
-	var s uint64
-	for _, c := range counts {
-		s += uint64(c)
-	}
-	return s
+	return counts.Sum(len(actors))
 }
 
 // outEvents returns the number of events made by u in layer l.
 func outEvents(l *graph.Layer, u uint32) uint64 {
 	targets, counts := l.Out(u)
-	if counts == nil {
-		return uint64(len(targets))
-	}
-	var s uint64
-	for _, c := range counts {
-		s += uint64(c)
-	}
-	return s
+	return counts.Sum(len(targets))
 }
 
 // mutual returns |out(v) ∩ in(v)| in layer l: both lists are sorted.

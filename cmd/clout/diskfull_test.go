@@ -40,7 +40,7 @@ func mountTmpfs(t *testing.T, size int64) string {
 }
 
 // TestDiskFull writes a run into a small file system that fills up, once during
-// edges.parquet and once during scores.parquet: the run fails with exit code 4 and
+// scores.parquet and once during edges.parquet: the run fails with exit code 4 and
 // a message naming the file and ENOSPC, the previous outputs are byte-identical and
 // no temporary file is left to hold the space.
 func TestDiskFull(t *testing.T) {
@@ -64,9 +64,11 @@ func TestDiskFull(t *testing.T) {
 		failsOn  string // the file whose write runs out of space
 		tmpfsCap int64
 	}{
-		{"during edges.parquet", edgesSize / 2, "edges.parquet", 8 << 20},
-		// Room for edges.parquet and a little more, not for scores.parquet too.
-		{"during scores.parquet", edgesSize + scoresSize/2, "scores.parquet", 8 << 20},
+		// A run writes scores.parquet first, then edges.parquet (score.go: the
+		// scores are streamed and their arrays released before the edges).
+		{"during scores.parquet", scoresSize / 2, "scores.parquet", 8 << 20},
+		// Room for scores.parquet and half of edges.parquet.
+		{"during edges.parquet", scoresSize + edgesSize/2, "edges.parquet", 8 << 20},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mnt := mountTmpfs(t, tc.tmpfsCap)

@@ -192,6 +192,8 @@ func newRunInfo(c *scoreConfig, srcs []*source, gi graphInfo, res *rank.Result, 
 		info.Timings[n] = tm.d[n].Seconds()
 	}
 	info.Timings["score.pagerank"] = res.Timings.PageRank.Seconds()
+	info.Timings["score.pagerank.build"] = res.PageRank.Build.Seconds()
+	info.Timings["score.pagerank.iterate"] = res.PageRank.Iterate.Seconds()
 	info.Timings["score.signals"] = res.Timings.Signals.Seconds()
 	info.Timings["score.scale"] = res.Timings.Scale.Seconds()
 	return info

@@ -355,7 +355,9 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 	// Build.
 	t = time.Now()
 	b := pg.step("build", false)
-	g, err := sk.Graph.Build(c.params.Workers, b)
+	sk.Graph.Release = debug.FreeOSMemory // see graph.Builder.Release
+	// Out-CSRs only: rank.Score builds the in-CSRs after the propagation.
+	g, err := sk.Graph.BuildOut(c.params.Workers, b)
 	b.done()
 	if err != nil {
 		return inputErr(err)
@@ -379,6 +381,7 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 	// Score.
 	t = time.Now()
 	b = pg.step("propagate", false)
+	c.params.Release = debug.FreeOSMemory
 	res, err := rank.Score(rank.Inputs{
 		Graph:             g,
 		Start:             c.ingest.Since,
@@ -396,7 +399,10 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		return err
 	}
 	tm.add("score", t)
-	debug.FreeOSMemory() // the propagation's arrays are garbage now
+	// What is left to do reads the out-lists only: drop the in-CSR, and with it the
+	// propagation's arrays, before the edges table is written.
+	g = g.OutOnly()
+	debug.FreeOSMemory()
 	if err := writeMemProfile(c.memprofile, "score"); err != nil {
 		return err
 	}
@@ -404,20 +410,69 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		return err
 	}
 
-	// Write: the edges first, while the graph is still needed; then the graph is
-	// released, so that its arrays and the scores table never add up; then the scores,
-	// and last run.json, which names the other files' checksums. Every file is staged
-	// and the set is put in place at once by the commit at the end.
+	// Write. The result and the graph are the bulk of the memory, and each file needs
+	// one of them: scores.parquet the result, edges.parquet the graph. When the scores
+	// can be written batch by batch (no --csv, no write-back to Neo4j, no --history
+	// smoothing, which all need the whole table), they go first and the result's
+	// arrays are released before the edges; else the edges go first and the graph is
+	// released before the whole scores table is laid out. Either way the two never add
+	// up with a whole table. run.json, which names the other files' checksums, is
+	// last. Every file is staged, and the set is put in place at once by the commit.
 	t = time.Now()
 	b = pg.step("write", false)
-	var files []outputInfo
+	users := len(res.Order)
+	streamed := !c.csv && c.from != "neo4j" && c.hist.dir == ""
+	var tbl *sink.Table
+	var scoresOut, edgesOut, otherOuts []outputInfo
+	writeScoreFiles := func() error {
+		scoresPath := filepath.Join(c.out, "scores.parquet")
+		if streamed {
+			if err := writeScores(scoresPath, res, ids, outs.put); err != nil {
+				return outputErr(err)
+			}
+			tbl = scoreRows(res, ids, 0, min(c.top, users), false)
+		} else {
+			tbl = scoreTable(res, ids)
+			var err error
+			if tbl, err = c.hist.apply(tbl); err != nil { // --history: smoothing and deltas
+				return err
+			}
+			if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{Put: outs.put}); err != nil {
+				return outputErr(err)
+			}
+		}
+		scoresOut = []outputInfo{outs.info(scoresPath, users)}
+		if c.csv {
+			csvPath := filepath.Join(c.out, "scores.csv")
+			if err := outs.put(csvPath, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, tbl) }); err != nil {
+				return outputErr(err)
+			}
+			otherOuts = append(otherOuts, outs.info(csvPath, tbl.Rows()))
+		}
+		if idm != nil {
+			po, err := writePersons(c, idm, res, ids) // persons.go
+			if err != nil {
+				return err
+			}
+			otherOuts = append(otherOuts, po...)
+		}
+		return nil
+	}
+	if streamed {
+		if err := writeScoreFiles(); err != nil {
+			b.done()
+			return err
+		}
+		releaseValues(res)
+		debug.FreeOSMemory()
+	}
 	if c.edges {
 		edgesPath := filepath.Join(c.out, "edges.parquet")
 		if err := writeEdges(edgesPath, g, ids, outs.put); err != nil {
 			b.done()
 			return outputErr(err)
 		}
-		files = append(files, outs.info(edgesPath, g.Edges()))
+		edgesOut = []outputInfo{outs.info(edgesPath, g.Edges())}
 	}
 	gi, summary := describeGraph(g), fmt.Sprintf("%d users, %d edges (%s)", g.Nodes(), g.Edges(), layerSummary(g))
 	g, sk.Graph = nil, nil
@@ -426,35 +481,14 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		b.done()
 		return err
 	}
-
-	tbl := scoreTable(res, ids)
-	if tbl, err = c.hist.apply(tbl); err != nil { // --history: smoothing and deltas
-		b.done()
-		return err
-	}
-	scoresPath := filepath.Join(c.out, "scores.parquet")
-	if err := sink.WriteParquet(scoresPath, tbl, sink.ParquetOptions{Put: outs.put}); err != nil {
-		b.done()
-		return outputErr(err)
-	}
-	files = append([]outputInfo{outs.info(scoresPath, tbl.Rows())}, files...)
-	if c.csv {
-		csvPath := filepath.Join(c.out, "scores.csv")
-		if err := outs.put(csvPath, 0o644, func(w io.Writer) error { return sink.WriteCSV(w, tbl) }); err != nil {
-			b.done()
-			return outputErr(err)
-		}
-		files = append(files, outs.info(csvPath, tbl.Rows()))
-	}
-	if idm != nil {
-		po, err := writePersons(c, idm, res, ids) // persons.go
-		if err != nil {
+	if !streamed {
+		if err := writeScoreFiles(); err != nil {
 			b.done()
 			return err
 		}
-		files = append(files, po...)
 	}
-	b.Add(int64(tbl.Rows()))
+	files := append(append(scoresOut, edgesOut...), otherOuts...)
+	b.Add(int64(users))
 	b.done()
 	tm.add("write", t)
 
@@ -485,4 +519,15 @@ func score(ctx context.Context, c *scoreConfig, stdout, stderr io.Writer) error 
 		summary, res.PageRank.Iterations,
 		tm.get("ingest"), tm.get("build"), tm.get("score"), tm.get("write"), c.out)
 	return nil
+}
+
+// releaseValues drops the result's per-user arrays, keeping what run.json and the
+// summary read (the signals' names and reasons, the PageRank and netting figures,
+// the timings).
+func releaseValues(res *rank.Result) {
+	for i := range res.Signals {
+		res.Signals[i].Values = nil
+	}
+	res.Sub = [rank.NumSubs][]float64{}
+	res.Clout, res.Rank, res.Percentile, res.Order, res.PageRank.Rank = nil, nil, nil, nil, nil
 }

@@ -17,20 +17,32 @@ import (
 	"github.com/clout-dev/clout/rank"
 )
 
-// scoreTable lays the result out as the scores table, one row per user in rank order.
+// scoreTable lays the result out as the scores table, one row per user in rank
+// order. The signals are the bulk of the result: each is put in rank order in place
+// (or converted to integers) and released from res, so that the table never doubles
+// them in memory; res.Missing still tells which were null.
 func scoreTable(res *rank.Result, ids *ingest.Interner) *sink.Table {
-	n := len(res.Order)
+	return scoreRows(res, ids, 0, len(res.Order), true)
+}
+
+// scoreRows lays out the rows [lo, hi) of the scores table (in rank order). Unless
+// release is set, res is left as it was, so that the table can be written batch by
+// batch (writeScores); with release set (lo = 0, hi = all) the signals move into the
+// table as scoreTable says.
+func scoreRows(res *rank.Result, ids *ingest.Interner, lo, hi int, release bool) *sink.Table {
+	order := res.Order[lo:hi]
+	n := len(order)
 	platform := make([]string, n)
 	user := make([]string, n)
 	rk := make([]int64, n)
 	perm := func(v []float64) []float64 {
 		out := make([]float64, n)
-		for i, u := range res.Order {
+		for i, u := range order {
 			out[i] = v[u]
 		}
 		return out
 	}
-	for i, u := range res.Order {
+	for i, u := range order {
 		platform[i] = ids.PlatformOf(u)
 		user[i] = ids.ID(u)
 		rk[i] = res.Rank[u]
@@ -39,7 +51,7 @@ func scoreTable(res *rank.Result, ids *ingest.Interner) *sink.Table {
 		Doc: "the user's handle (screen name, @user@host), a property: null when no input names one"}
 	if !handle.Null {
 		handle.Valid = make([]bool, n)
-		for i, u := range res.Order {
+		for i, u := range order {
 			handle.Strings[i] = ids.Handle(u)
 			handle.Valid[i] = handle.Strings[i] != ""
 		}
@@ -64,10 +76,10 @@ func scoreTable(res *rank.Result, ids *ingest.Interner) *sink.Table {
 	}
 	t.Columns = append(t.Columns, sink.Column{Name: "percentile", Type: sink.Float64, Floats: perm(res.Percentile),
 		Doc: "percentage of users with a lower Clout Score"})
-	// The signals are the bulk of the result: each is put in rank order in place
-	// (or converted to integers) and released from res, so that the table never
-	// doubles them in memory. res.Missing still tells which were null.
-	visited := make([]bool, n)
+	var visited []bool
+	if release {
+		visited = make([]bool, n)
+	}
 	for i := range res.Signals {
 		s := &res.Signals[i]
 		col := sink.Column{Name: s.Name, Doc: s.Doc}
@@ -83,18 +95,42 @@ func scoreTable(res *rank.Result, ids *ingest.Interner) *sink.Table {
 		case s.Integer:
 			col.Type = sink.Int64
 			col.Ints = make([]int64, n)
-			for i, u := range res.Order {
+			for i, u := range order {
 				col.Ints[i] = int64(s.Values[u])
 			}
+		case release:
+			col.Type = sink.Float64
+			col.Floats = permuteInPlace(s.Values, order, visited)
 		default:
 			col.Type = sink.Float64
-			col.Floats = permuteInPlace(s.Values, res.Order, visited)
+			col.Floats = perm(s.Values)
 		}
-		s.Values = nil
+		if release {
+			s.Values = nil
+		}
 		t.Columns = append(t.Columns, col)
 	}
 	return t
 }
+
+// writeScores writes the scores table to path batch by batch, so that it never
+// holds more than one batch of rows besides res. It leaves res as it was.
+func writeScores(path string, res *rank.Result, ids *ingest.Interner, put func(string, os.FileMode, func(io.Writer) error) error) error {
+	n := len(res.Order)
+	schema := scoreRows(res, ids, 0, 0, false)
+	return sink.WriteParquetStream(path, schema, sink.ParquetOptions{Put: put}, func(emit func(*sink.Table) error) error {
+		for lo := 0; lo < n; lo += scoreBatch {
+			if err := emit(scoreRows(res, ids, lo, min(lo+scoreBatch, n), false)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// scoreBatch is the number of rows writeScores lays out at a time (a variable for
+// the tests).
+var scoreBatch = 8 << 10
 
 // permuteInPlace reorders a so that a[i] becomes the old a[order[i]], following
 // the permutation's cycles; visited (len(a), scratch) is cleared on return.
