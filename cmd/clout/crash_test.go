@@ -25,6 +25,19 @@ var (
 	binErr  error
 )
 
+// TestMain removes the binary and the generated inputs these tests leave in the
+// temporary folder (they outlive single tests, so t.TempDir cannot hold them).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	if fixture != nil {
+		os.RemoveAll(filepath.Dir(fixture.input))
+	}
+	os.Exit(code)
+}
+
 // cloutBinary builds the clout binary once per test process.
 func cloutBinary(t *testing.T) string {
 	t.Helper()
