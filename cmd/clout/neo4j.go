@@ -77,24 +77,11 @@ Flags:
 		return nil
 	}
 
-	dir := *runDir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "clout-run-")
-		if err != nil {
-			return outputErr(fmt.Errorf("output: %w", err))
-		}
-		defer os.RemoveAll(tmp)
-		c := defaultScoreConfig()
-		c.out, c.progress, c.top = tmp, pm, 0
-		if err := score(ctx, &c, stdout, stderr); err != nil {
-			return err
-		}
-		dir = tmp
-	}
-	d, err := readRunFolder(dir)
+	d, cleanup, err := runDataset(ctx, *runDir, pm, stdout, stderr)
 	if err != nil {
 		return err
 	}
+	defer cleanup()
 
 	t := time.Now()
 	stats, err := st.Load(ctx, d, neo4jstore.Options{Mode: mode, BatchSize: *batch, Progress: storeSteps(pg)})
@@ -137,24 +124,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageErr("export neo4j-import: want one output folder, got %d arguments", fs.NArg())
 	}
 	out := fs.Arg(0)
-	dir := *runDir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "clout-run-")
-		if err != nil {
-			return outputErr(fmt.Errorf("output: %w", err))
-		}
-		defer os.RemoveAll(tmp)
-		c := defaultScoreConfig()
-		c.out, c.progress, c.top = tmp, pm, 0
-		if err := score(ctx, &c, stdout, stderr); err != nil {
-			return err
-		}
-		dir = tmp
-	}
-	d, err := readRunFolder(dir)
+	d, cleanup, err := runDataset(ctx, *runDir, pm, stdout, stderr)
 	if err != nil {
 		return err
 	}
+	defer cleanup()
 	t := time.Now()
 	st, err := neo4jstore.WriteImport(out, d)
 	if err != nil {
@@ -209,6 +183,33 @@ func dbErr(err error) error {
 		return &exitError{exitDatabase, err}
 	}
 	return inputErr(err)
+}
+
+// runDataset reads the run folder runDir, or, when it is "", scores the bundled data
+// into a temporary folder first (removed by cleanup, which the caller defers once the
+// dataset is used).
+func runDataset(ctx context.Context, runDir string, pm progressMode, stdout, stderr io.Writer) (d neo4jstore.Dataset, cleanup func(), err error) {
+	cleanup = func() {}
+	dir := runDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "clout-run-")
+		if err != nil {
+			return d, cleanup, outputErr(fmt.Errorf("output: %w", err))
+		}
+		cleanup = func() { os.RemoveAll(tmp) }
+		c := defaultScoreConfig()
+		c.out, c.progress, c.top = tmp, pm, 0
+		if err := score(ctx, &c, stdout, stderr); err != nil {
+			cleanup()
+			return d, func() {}, err
+		}
+		dir = tmp
+	}
+	if d, err = readRunFolder(dir); err != nil {
+		cleanup()
+		return d, func() {}, err
+	}
+	return d, cleanup, nil
 }
 
 // storeSteps draws neo4jstore's steps as progress bars.
