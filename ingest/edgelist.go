@@ -64,22 +64,13 @@ func ReadEdgeList(name string, r io.Reader, k graph.Kind, s *Sink, o Options) (r
 		return rep, err
 	}
 	for {
-		line, err := lr.next()
+		line, err := lr.nextCounted(&rep, &o)
 		if err == io.EOF {
 			return fail(nil)
 		}
 		if err != nil {
-			rep.Lines++
-			pe := lr.lineErr(err)
-			if err != errLineTooLong {
-				return fail(pe)
-			}
-			if err := rep.bad(&o, pe); err != nil {
-				return fail(err)
-			}
-			continue
+			return fail(err)
 		}
-		rep.Lines++
 		if sv, dv, w, dcol, ok := fastEdge(line); ok {
 			e := pendingEdge{src: sv, dst: dv, t: graph.NoTime, off: lr.off, line: lr.line, scol: 1, dcol: int32(dcol), w: w, k: k}
 			if err := batch.add(e); err != nil {

@@ -52,22 +52,13 @@ func ReadHiggsActivity(name string, r io.Reader, s *Sink, o Options) (rep Report
 		return rep, err
 	}
 	for {
-		line, err := lr.next()
+		line, err := lr.nextCounted(&rep, &o)
 		if err == io.EOF {
 			return fail(nil)
 		}
 		if err != nil {
-			rep.Lines++
-			pe := lr.lineErr(err)
-			if err != errLineTooLong {
-				return fail(pe)
-			}
-			if err := rep.bad(&o, pe); err != nil {
-				return fail(err)
-			}
-			continue
+			return fail(err)
 		}
-		rep.Lines++
 		if a, b, t, k, bcol, ok := fastHiggs(line); ok {
 			rep.Records++
 			if !o.inWindow(t) {

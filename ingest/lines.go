@@ -84,6 +84,29 @@ func (lr *lineReader) next() ([]byte, error) {
 	return b, nil
 }
 
+// nextCounted returns the next line, counting it in rep.Lines. A line too long is
+// handed to the bad-line policy and passed over when it allows; io.EOF marks the
+// end, and any other error (a read error, or the policy's) is to be returned.
+func (lr *lineReader) nextCounted(rep *Report, o *Options) ([]byte, error) {
+	for {
+		line, err := lr.next()
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		rep.Lines++
+		if err == nil {
+			return line, nil
+		}
+		pe := lr.lineErr(err)
+		if err != errLineTooLong {
+			return nil, pe
+		}
+		if err := rep.bad(o, pe); err != nil {
+			return nil, err
+		}
+	}
+}
+
 // errAt returns a ParseError at 1-based byte column col of the current line (0 for
 // the whole line).
 func (lr *lineReader) errAt(col int, format string, args ...any) *ParseError {
