@@ -202,16 +202,21 @@ func (p *jsonParser) null() bool {
 
 // obj enters an object. It returns false for null (consumed) or for another kind of
 // value (a shape error).
-func (p *jsonParser) obj() bool {
+func (p *jsonParser) obj() bool { return p.enter('{', "an object", pathSeg{}) }
+
+// enter enters a value that opens with open (an object or an array, what) and pushes
+// seg on the path. It returns false for null (consumed) or for another kind of value
+// (a shape error).
+func (p *jsonParser) enter(open byte, what string, seg pathSeg) bool {
 	c := p.ws()
-	if !p.start("an object", c) {
+	if !p.start(what, c) {
 		return false
 	}
-	if c != '{' {
+	if c != open {
 		if c == 'n' && p.null() {
 			return false
 		}
-		p.shapeAt(p.i, "expected an object, got %s", p.describe(p.i))
+		p.shapeAt(p.i, "expected %s, got %s", what, p.describe(p.i))
 		return false
 	}
 	if p.depth++; p.depth > maxJSONDepth {
@@ -219,7 +224,7 @@ func (p *jsonParser) obj() bool {
 		return false
 	}
 	p.i++
-	p.path = append(p.path, pathSeg{})
+	p.path = append(p.path, seg)
 	return true
 }
 
@@ -274,26 +279,7 @@ func (p *jsonParser) next() ([]byte, bool) {
 
 // arr enters an array. It returns false for null (consumed) or for another kind of
 // value (a shape error).
-func (p *jsonParser) arr() bool {
-	c := p.ws()
-	if !p.start("an array", c) {
-		return false
-	}
-	if c != '[' {
-		if c == 'n' && p.null() {
-			return false
-		}
-		p.shapeAt(p.i, "expected an array, got %s", p.describe(p.i))
-		return false
-	}
-	if p.depth++; p.depth > maxJSONDepth {
-		p.syntaxAt(p.i, "values nested more than %d deep", maxJSONDepth)
-		return false
-	}
-	p.i++
-	p.path = append(p.path, pathSeg{array: true})
-	return true
-}
+func (p *jsonParser) arr() bool { return p.enter('[', "an array", pathSeg{array: true}) }
 
 // elem moves to the next element of the array entered last; at the closing
 // bracket, or on an error, it returns false.
