@@ -1,6 +1,9 @@
 package graph
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // NoTime marks an aggregated edge, or an added edge, that carries no timestamp.
 const NoTime int64 = math.MinInt64
@@ -49,6 +52,28 @@ func (l *Layer) Unit() bool { return l.outCnt == nil }
 
 // MaxCount returns the largest event count of an edge (0 for an empty layer).
 func (l *Layer) MaxCount() uint32 { return l.maxCount }
+
+// LargeCounts returns the distinct event counts of 255 or more, ascending (the counts
+// a Counts keeps in its overflow map); nil when there are none.
+func (l *Layer) LargeCounts() []uint32 {
+	big := l.outBig
+	if big == nil {
+		big = l.inBig
+	}
+	if len(big) == 0 {
+		return nil
+	}
+	seen := make(map[uint32]struct{}, len(big))
+	for _, c := range big {
+		seen[c] = struct{}{}
+	}
+	out := make([]uint32, 0, len(seen))
+	for c := range seen {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // Out returns the targets of u's out-edges, ascending, and their counts. The slice
 // aliases the layer and must not be modified.

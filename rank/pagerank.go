@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -190,9 +191,9 @@ type PageRankResult struct {
 //
 // Besides its result (8 bytes per node), PageRank holds 4 bytes per layer edge for
 // its in-adjacency, and when the weights vary (several layers, or counts under Log
-// or Linear) 1 more: a code into a table of the 256/layers weights of the counts
-// 1, 2, … of each layer (8 more, a float64, when a count exceeds the table), and
-// about 50 bytes per node.
+// or Linear) 1 more: a code into a table of the weights of the (layer, count) pairs
+// the graph has (2 bytes when there are more than 256 of them, 8, a float64, when
+// there are more than 65,536), and about 50 bytes per node.
 //
 // PageRank reports SetTotal(MaxIter) and Add(1) per iteration to prog (which may be
 // nil), and the iterations left over when it converges early.
@@ -257,10 +258,12 @@ type pull struct {
 	perm   []uint32  // new id → g's id
 	off    []uint64  // len n+1; the in-edges of v are adj[off[v]:off[v+1]]
 	adj    []uint32  // in-neighbours in new ids
-	wt     []float64 // weights aligned with adj, when they vary and code is nil
+	wt     []float64 // weights aligned with adj, when they vary and have no codes
 	code   []uint8   // weights aligned with adj as codes: the weight is wtab[code]
 	wtab   [256]float64
-	scale  []float64 // Damping/out-weight (Damping/out-degree when wt is nil); len active
+	code16 []uint16 // as code, when there are more than 256 codes
+	wtab16 *[1 << 16]float64
+	scale  []float64 // Damping/out-weight (Damping/out-degree when uniform); len active
 	active int       // [0, active) have out-edges, [active, n) are dangling
 	chunks []int     // chunk c is the nodes [chunks[c], chunks[c+1])
 }
@@ -281,11 +284,9 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	// With one layer of unit counts (or binary weights) every edge weighs the same,
 	// and the weights cancel out of the normalisation.
 	uniform := len(layers) == 0 || len(layers) == 1 && (layers[0].Unit() || p.Transform == Binary)
-	weight := func(l *graph.Layer, cnt graph.Counts, i int) float64 {
-		if cnt.Unit() {
-			return p.LayerWeights[l.Kind()]
-		}
-		return p.LayerWeights[l.Kind()] * p.Transform.Apply(cnt.At(i))
+	var wc weightCodes
+	if !uniform {
+		wc = newWeightCodes(layers, p)
 	}
 
 	// Out-degree (edges over the layers, saturating) and out-weight, in g's ids.
@@ -298,12 +299,12 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 		for u := lo; u < hi; u++ {
 			var d uint64
 			var s float64
-			for _, l := range layers {
+			for li, l := range layers {
 				adj, cnt := l.Out(uint32(u))
 				d += uint64(len(adj))
 				if outW != nil {
 					for i := range adj {
-						s += weight(l, cnt, i)
+						s += wc.weight[wc.code(li, cnt.At(i))]
 					}
 				}
 			}
@@ -386,29 +387,18 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	// against 5 ns/edge) for no measurable gain in the iterations.
 	m := pg.off[n]
 	pg.adj = make([]uint32, m)
-	// Weights: a byte per edge, a code into a table of the weights, when every count
-	// fits the table (each layer gets an equal block of codes, its counts 1, 2, …);
-	// else a float64 per edge.
-	var block uint32
+	// Weights: a code per edge into the table of weights, a byte when there are at
+	// most 256 codes, two when at most 65,536; else a float64 per edge.
 	if !uniform {
-		block = uint32(len(pg.wtab)) / uint32(len(layers))
-		for _, l := range layers {
-			if l.MaxCount() > block {
-				block = 0
-			}
-		}
-		if block > 0 {
+		switch nc := len(wc.weight); {
+		case nc <= len(pg.wtab):
 			pg.code = make([]uint8, m)
-			for li, l := range layers {
-				for c := uint32(1); c <= block; c++ {
-					w := p.LayerWeights[l.Kind()]
-					if !l.Unit() {
-						w *= p.Transform.Apply(c)
-					}
-					pg.wtab[uint32(li)*block+c-1] = w
-				}
-			}
-		} else {
+			copy(pg.wtab[:], wc.weight)
+		case nc <= maxCodes16:
+			pg.code16 = make([]uint16, m)
+			pg.wtab16 = new([1 << 16]float64)
+			copy(pg.wtab16[:], wc.weight)
+		default:
 			pg.wt = make([]float64, m)
 		}
 	}
@@ -422,7 +412,6 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	}
 	byTarget(edgeBounds, workers, func(lo, hi uint32) {
 		for li, l := range layers {
-			base := uint32(li) * block
 			for u := range uint32(n) {
 				adj, cnt := l.Out(u)
 				nu := newID[u]
@@ -434,10 +423,13 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 					j := next[nv]
 					next[nv]++
 					pg.adj[j] = nu
-					if pg.code != nil {
-						pg.code[j] = uint8(base + cnt.At(i) - 1)
-					} else if pg.wt != nil {
-						pg.wt[j] = weight(l, cnt, i)
+					switch {
+					case pg.code != nil:
+						pg.code[j] = uint8(wc.code(li, cnt.At(i)))
+					case pg.code16 != nil:
+						pg.code16[j] = uint16(wc.code(li, cnt.At(i)))
+					case pg.wt != nil:
+						pg.wt[j] = wc.weight[wc.code(li, cnt.At(i))]
 					}
 				}
 			}
@@ -461,6 +453,60 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	return pg
 }
 
+// maxCodes16 is the most weight codes that two bytes per edge hold (a variable so
+// that a test can lower it).
+var maxCodes16 = 1 << 16
+
+// weightCodes numbers the (layer, count) pairs of a graph and holds their weights
+// LayerWeights[kind]·Transform(count) (LayerWeights[kind] for a unit layer). A
+// layer's codes are its counts 1, 2, … up to 254 (or its largest count), then its
+// distinct larger counts, ascending; layers follow each other in order.
+type weightCodes struct {
+	base   []uint32   // the first code of each layer
+	small  []uint32   // the counts 1..small[li] of layer li have codes base+count-1
+	large  [][]uint32 // layer li's distinct counts above small[li], ascending
+	weight []float64  // the weight of each code
+}
+
+// smallCounts is the largest count coded by its value: counts below 255 are stored
+// in the graph's byte per edge, larger ones are the graph's LargeCounts.
+const smallCounts = 254
+
+func newWeightCodes(layers []*graph.Layer, p PageRankParams) weightCodes {
+	var wc weightCodes
+	for _, l := range layers {
+		wc.base = append(wc.base, uint32(len(wc.weight)))
+		small := min(l.MaxCount(), smallCounts)
+		var large []uint32
+		if l.MaxCount() > smallCounts {
+			large = l.LargeCounts()
+		}
+		wc.small, wc.large = append(wc.small, small), append(wc.large, large)
+		w := func(c uint32) float64 {
+			if l.Unit() {
+				return p.LayerWeights[l.Kind()]
+			}
+			return p.LayerWeights[l.Kind()] * p.Transform.Apply(c)
+		}
+		for c := uint32(1); c <= small; c++ {
+			wc.weight = append(wc.weight, w(c))
+		}
+		for _, c := range large {
+			wc.weight = append(wc.weight, w(c))
+		}
+	}
+	return wc
+}
+
+// code returns the code of count c in layer li.
+func (wc *weightCodes) code(li int, c uint32) uint32 {
+	if c <= wc.small[li] {
+		return wc.base[li] + c - 1
+	}
+	j, _ := slices.BinarySearch(wc.large[li], c)
+	return wc.base[li] + wc.small[li] + uint32(j)
+}
+
 // byTarget runs f on the ranges [bounds[i], bounds[i+1]) with workers goroutines.
 func byTarget(bounds []uint32, workers int, f func(lo, hi uint32)) {
 	forChunks(len(bounds)-1, workers, func(i int) { f(bounds[i], bounds[i+1]) })
@@ -472,13 +518,15 @@ type float interface{ ~float32 | ~float64 }
 // and writes their next contributions; it returns the L1 change and the new rank of
 // the dangling nodes among them.
 func pullRange[In, Out float](pg *pull, lo, hi int, cur []In, next []Out, rank []float64, base float64) (delta, dangling float64) {
-	off, adj, wt, code, scale := pg.off, pg.adj, pg.wt, pg.code, pg.scale
+	off, adj, wt, code, code16, scale := pg.off, pg.adj, pg.wt, pg.code, pg.code16, pg.scale
 	for v := lo; v < hi; v++ {
 		a, z := off[v], off[v+1]
 		var s float64
 		switch {
 		case code != nil:
 			s = gatherCoded(adj[a:z], code[a:z], &pg.wtab, cur)
+		case code16 != nil:
+			s = gatherCoded16(adj[a:z], code16[a:z], pg.wtab16, cur)
 		case wt != nil:
 			s = gatherWeighted(adj[a:z], wt[a:z], cur)
 		default:
@@ -533,6 +581,23 @@ func gatherWeighted[In float](us []uint32, ws []float64, cur []In) float64 {
 // gatherCoded returns Σ wtab[cs[i]]·cur[us[i]], in gatherWeighted's order, so that
 // both give the same sum bit for bit.
 func gatherCoded[In float](us []uint32, cs []uint8, wtab *[256]float64, cur []In) float64 {
+	var s0, s1, s2, s3 float64
+	cs = cs[:len(us)]
+	for len(us) >= 4 && len(cs) >= 4 {
+		s0 += wtab[cs[0]] * float64(cur[us[0]])
+		s1 += wtab[cs[1]] * float64(cur[us[1]])
+		s2 += wtab[cs[2]] * float64(cur[us[2]])
+		s3 += wtab[cs[3]] * float64(cur[us[3]])
+		us, cs = us[4:], cs[4:]
+	}
+	for i, u := range us {
+		s0 += wtab[cs[i]] * float64(cur[u])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// gatherCoded16 is gatherCoded with two-byte codes.
+func gatherCoded16[In float](us []uint32, cs []uint16, wtab *[1 << 16]float64, cur []In) float64 {
 	var s0, s1, s2, s3 float64
 	cs = cs[:len(us)]
 	for len(us) >= 4 && len(cs) >= 4 {

@@ -648,27 +648,34 @@ func powerIterations(g *graph.Graph, d, tol float64) int {
 	}
 }
 
-// TestPageRankWeightStorage checks both ways buildPull stores varying weights: one
-// byte per edge when every count fits the table of weight codes (256/layers counts
-// per layer), a float64 per edge when one does not; each against gonum.
+// TestPageRankWeightStorage checks the three ways buildPull stores varying weights:
+// a byte per edge when the graph has at most 256 (layer, count) pairs, two bytes
+// when at most maxCodes16, a float64 per edge beyond; each against gonum.
 func TestPageRankWeightStorage(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		maxCount uint32 // counts are 1 + i%maxCount
 		kinds    []graph.Kind
-		coded    bool
+		max16    int    // maxCodes16 for the case
+		storage  string // "code", "code16" or "float64"
 	}{
-		{"one layer, counts to 256", 256, []graph.Kind{graph.Retweets}, true},
-		{"one layer, counts to 257", 257, []graph.Kind{graph.Retweets}, false},
-		{"three layers, counts to 85", 85, []graph.Kind{graph.Retweets, graph.Likes, graph.Mentions}, true},
-		{"three layers, counts to 86", 86, []graph.Kind{graph.Retweets, graph.Likes, graph.Mentions}, false},
+		// 256 codes: 1..254 by value, 255 and 256 as large counts.
+		{"one layer, counts to 256", 256, []graph.Kind{graph.Retweets}, 1 << 16, "code"},
+		{"one layer, counts to 257", 257, []graph.Kind{graph.Retweets}, 1 << 16, "code16"},
+		{"one layer, counts to 257, 256 two-byte codes", 257, []graph.Kind{graph.Retweets}, 256, "float64"},
+		// 3·85 = 255 codes, then 3·86 = 258.
+		{"three layers, counts to 85", 85, []graph.Kind{graph.Retweets, graph.Likes, graph.Mentions}, 1 << 16, "code"},
+		{"three layers, counts to 86", 86, []graph.Kind{graph.Retweets, graph.Likes, graph.Mentions}, 1 << 16, "code16"},
+		{"three layers, counts to 900", 900, []graph.Kind{graph.Retweets, graph.Likes, graph.Mentions}, 1 << 16, "code16"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			defer func(m int) { maxCodes16 = m }(maxCodes16)
+			maxCodes16 = tc.max16
 			// Distinct pairs in each layer (so no counts add up), every count
 			// 1..maxCount in every layer, some nodes dangling.
 			const n = 300
 			var edges []prEdge
-			for i := range 3000 {
+			for i := range 3 * int(tc.maxCount) * len(tc.kinds) {
 				k, j := tc.kinds[i%len(tc.kinds)], i/len(tc.kinds)
 				u, v := j%(n-20), (j%(n-20)+1+j/(n-20))%n
 				edges = append(edges, prEdge{k, uint32(u), uint32(v), uint32(1 + j%int(tc.maxCount))})
@@ -676,12 +683,28 @@ func TestPageRankWeightStorage(t *testing.T) {
 			g := prGraph(t, n, edges)
 			p := tightParams()
 			pg := buildPull(g, p, tc.kinds, 2)
-			if coded := pg.code != nil; coded != tc.coded || coded == (pg.wt != nil) {
-				t.Fatalf("coded %v, float64 weights %v; want coded %v", coded, pg.wt != nil, tc.coded)
+			var got []string
+			for name, set := range map[string]bool{"code": pg.code != nil, "code16": pg.code16 != nil, "float64": pg.wt != nil} {
+				if set {
+					got = append(got, name)
+				}
+			}
+			if len(got) != 1 || got[0] != tc.storage {
+				t.Fatalf("weights stored as %v, want %s", got, tc.storage)
 			}
 			res := mustPageRank(t, g, p)
 			if d := l1Dist(res.Rank, gonumRank(g, p, 1e-15)); d > 1e-9 {
 				t.Errorf("L1 distance to gonum %g", d)
+			}
+			if tc.storage == "code16" {
+				// The same weights, summed in the same order, from float64s.
+				maxCodes16 = 0
+				wide := mustPageRank(t, g, p)
+				for i := range res.Rank {
+					if res.Rank[i] != wide.Rank[i] {
+						t.Fatalf("rank[%d] %v with two-byte codes, %v with float64 weights", i, res.Rank[i], wide.Rank[i])
+					}
+				}
 			}
 		})
 	}
