@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -71,5 +72,54 @@ func TestWriteParquetStream(t *testing.T) {
 	})
 	if err == nil {
 		t.Error("a batch with missing columns was accepted")
+	}
+}
+
+// failAfter is an io.Writer that fails once n bytes have been written.
+type failAfter struct {
+	n   int
+	err error
+}
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		k := f.n
+		f.n = 0
+		return k, f.err
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+// TestWriteParquetBatchesWriterFails checks that an error of the writer goroutine
+// (a full disk, say) stops the fill and is returned with the rows it was writing.
+func TestWriteParquetBatchesWriterFails(t *testing.T) {
+	schema := &Table{Columns: []Column{{Name: "id", Type: String}}}
+	full := errors.New("no space left on device")
+	w := &failAfter{n: 100, err: full} // the 4-byte magic and little more
+	o := ParquetOptions{RowGroupRows: 10, BatchRows: 10}.withDefaults()
+	const batches = 1000
+	emitted := 0
+	var emitErr error
+	err := writeParquetBatches(w, schema, o, func(emit func(*Table) error) error {
+		for range batches {
+			ids := make([]string, 10)
+			for i := range ids {
+				ids[i] = "user-with-a-long-enough-id"
+			}
+			if emitErr = emit(&Table{Columns: []Column{{Name: "id", Type: String, Strings: ids}}}); emitErr != nil {
+				return emitErr
+			}
+			emitted++
+		}
+		return nil
+	})
+	if !errors.Is(err, full) || !strings.Contains(err.Error(), "rows [") {
+		t.Fatalf("err = %v, want the writer's error with its rows", err)
+	}
+	// The first row group (10 rows) overflows the 100 bytes; the fill is stopped
+	// within the two batches that may wait in between, not after all 1000.
+	if !errors.Is(emitErr, errWriteFailed) || emitted > 5 {
+		t.Errorf("fill emitted %d batches, last error %v; want it stopped by errWriteFailed", emitted, emitErr)
 	}
 }

@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -154,6 +155,13 @@ func writeParquet(w io.Writer, t *Table, o ParquetOptions) error {
 
 // writeParquetBatches writes the batches fill emits to w as one Parquet file with
 // schema's columns, converting each to Arrow in record batches of o.BatchRows rows.
+//
+// Two goroutines share the work: the caller's runs fill and copies each batch into
+// Arrow record batches (so that fill may reuse its batch as soon as emit returns),
+// and a writer goroutine encodes, compresses and writes them, in order. At most two
+// record batches wait between them. The file is the same, byte for byte, as when
+// one goroutine did both; on 2 cores the edges of R-MAT scale 20 are written in
+// about two thirds of the time (figures in the commit that brought the writer).
 func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func(emit func(*Table) error) error) (err error) {
 	as := arrowSchema(schema)
 	fw, err := pqarrow.NewFileWriter(as, w, writerProps(schema, o),
@@ -168,10 +176,33 @@ func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func
 			err = fmt.Errorf("parquet: close: %w", cerr)
 		}
 	}()
+
+	type batch struct {
+		rec    arrow.RecordBatch
+		lo, hi int // its rows in the file
+	}
+	recs := make(chan batch, 1)
+	stop := make(chan struct{}) // closed by the writer when a write fails
+	done := make(chan struct{})
+	var werr error // the writer's error; read after done
+	go func() {
+		defer close(done)
+		for b := range recs {
+			if werr == nil {
+				// WriteBuffered fills the current row group, starting a new one when full.
+				if e := fw.WriteBuffered(b.rec); e != nil {
+					werr = fmt.Errorf("parquet: rows [%d, %d): %w", b.lo, b.hi, e)
+					close(stop)
+				}
+			}
+			b.rec.Release()
+		}
+	}()
+
 	rb := array.NewRecordBuilder(o.mem, as)
 	defer rb.Release()
 	written := 0
-	return fill(func(b *Table) error {
+	ferr := fill(func(b *Table) error {
 		if b != schema {
 			if err := sameColumns(schema, b); err != nil {
 				return err
@@ -187,16 +218,27 @@ func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func
 				appendColumn(rb.Field(i), &b.Columns[i], off, end)
 			}
 			rec := rb.NewRecordBatch()
-			err := fw.WriteBuffered(rec) // fills the current row group, starting a new one when full
-			rec.Release()
-			if err != nil {
-				return fmt.Errorf("parquet: rows [%d, %d): %w", written+off, written+end, err)
+			select {
+			case recs <- batch{rec, written + off, written + end}:
+			case <-stop:
+				rec.Release()
+				return errWriteFailed
 			}
 		}
 		written += rows
 		return nil
 	})
+	close(recs)
+	<-done
+	if werr != nil {
+		return werr
+	}
+	return ferr
 }
+
+// errWriteFailed stops a fill whose rows the writer goroutine can no longer write;
+// writeParquetBatches returns the writer's error instead.
+var errWriteFailed = errors.New("parquet: the write failed")
 
 // sameColumns checks that batch b has schema's columns, in order.
 func sameColumns(schema, b *Table) error {
