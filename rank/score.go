@@ -204,13 +204,6 @@ func (in Inputs) check() error {
 // user at the floor of every signal (no engagement at all) scores 1.
 func scale(r *Result, n int, p Params) {
 	var raw [NumSubs][]float64
-	var audience []float64    // engaged_audience, when present
-	var bare [NumSubs]float64 // R_k of a bare audience (see audienceTier)
-	for _, s := range r.Signals {
-		if s.Name == "engaged_audience" {
-			audience = s.Values
-		}
-	}
 	for k := range NumSubs {
 		var wsum float64
 		acc := make([]float64, n)
@@ -221,9 +214,6 @@ func scale(r *Result, n int, p Params) {
 			}
 			wsum += wk
 			addNormalised(acc, s, wk, p.Workers)
-			if s.Name == "engaged_audience" {
-				bare[k] = wk * normalisedAt(s, MinAudience)
-			}
 		}
 		if wsum == 0 {
 			continue
@@ -231,13 +221,12 @@ func scale(r *Result, n int, p Params) {
 		for v := range acc {
 			acc[v] /= wsum
 		}
-		bare[k] /= wsum
 		raw[k] = acc
 		r.Sub[k] = toScore(acc, p.Workers)
 	}
 
 	c := make([]float64, n)
-	var csum, b float64
+	var csum float64
 	for k := range NumSubs {
 		if raw[k] == nil || p.Combine[k] == 0 {
 			continue
@@ -248,7 +237,6 @@ func scale(r *Result, n int, p Params) {
 			continue
 		}
 		f := p.Combine[k] / m
-		b += f * bare[k]
 		parallelFor(n, p.Workers, func(lo, hi int) {
 			for v := lo; v < hi; v++ {
 				c[v] += f * raw[k][v]
@@ -259,9 +247,8 @@ func scale(r *Result, n int, p Params) {
 		for v := range c {
 			c[v] /= csum
 		}
-		b /= csum
 	}
-	audienceTier(c, audience, b, p.Workers)
+	audienceTier(c, r.Signals)
 	r.Clout = toScore(c, p.Workers)
 
 	// Rank by raw Clout Score, highest first; ties by dense id.
@@ -304,51 +291,50 @@ func scale(r *Result, n int, p Params) {
 // accounts scores below every user engaged by at least MinAudience.
 const MinAudience = 2
 
-// audienceTier applies MinAudience to the raw Clout Scores c. Let b be the raw Clout
-// Score of a bare audience: a user with MinAudience engagers and every other signal
-// at its population minimum (percentages at 0). Every user with MinAudience engagers
-// or more scores at least b, since the score is monotone in each signal. The users
-// with fewer are mapped c ↦ b·(1 − e^(−c/b)), which is increasing, below b, and
-// close to the identity for c well under b: order within each side is kept, a
-// user's score stays monotone in each signal, and b depends on the weights and the
-// population's largest audience only, not on any one user near the boundary, so the
-// scores do not jump from run to run when one user crosses it.
+// audienceTier applies MinAudience to the raw Clout Scores c: when some user with
+// fewer than MinAudience engagers scores at or above the lowest-scoring user with
+// MinAudience or more, the scores of all the users below MinAudience are multiplied
+// by one factor that brings the highest of them just under that lowest one. Order
+// within each side is kept; a user's score stays monotone in each signal.
 //
-// The weighted mean alone lets one very recent or very influential engager lift a
-// user above users engaged by several accounts. One engager is not an audience: on
-// the hold-outs (docs/EVALUATION.md) ordering these users below raises Spearman at
-// every split without changing the top 100. It also bounds what any single account
-// can do for the users it engages with. Without the engaged_audience signal, or
-// when it has no weight (b = 0), nothing changes. The sub-scores are not tiered.
-func audienceTier(c, audience []float64, b float64, workers int) {
-	if audience == nil || !(b > 0) {
+// The weighted mean lets one very recent or very influential engager lift a user
+// above users engaged by several accounts. One engager is not an audience: on the
+// hold-outs (docs/EVALUATION.md) the users with one engager are engaged again less
+// than those with two or more, whatever that one engager's recency or influence,
+// and ordering them below raises Spearman at every split without changing the top
+// 100. It also bounds what a single account can do for anyone it engages with.
+// Without the engaged_audience signal nothing changes.
+func audienceTier(c []float64, sigs []Signal) {
+	var aud []float64
+	for _, s := range sigs {
+		if s.Name == "engaged_audience" {
+			aud = s.Values
+		}
+	}
+	if aud == nil {
 		return
 	}
-	below := math.Nextafter(b, 0)
-	parallelFor(len(c), workers, func(lo, hi int) {
-		for v := lo; v < hi; v++ {
-			if audience[v] < MinAudience {
-				c[v] = min(below, -b*math.Expm1(-c[v]/b))
-			}
+	lowest, highest := math.Inf(1), 0.0 // of the users with and without an audience
+	for v, x := range c {
+		if aud[v] >= MinAudience {
+			lowest = min(lowest, x)
+		} else {
+			highest = max(highest, x)
 		}
-	})
-}
-
-// normalisedAt returns the normalised value (as addNormalised computes it) that
-// the log-scaled signal s gives x; 0 for a percentage or a signal equal for all.
-func normalisedAt(s Signal, x float64) float64 {
-	if s.Percent {
-		return 0
 	}
-	lo, hi := math.Inf(1), 0.0
-	for _, y := range s.Values {
-		lo, hi = min(lo, y), max(hi, y)
+	if math.IsInf(lowest, 1) || highest < lowest || highest == 0 {
+		return
 	}
-	lo = max(lo, 0)
-	if hi <= lo || x <= lo {
-		return 0
+	// Just under: the largest factor that leaves the highest strictly below.
+	f := lowest / highest
+	for f*highest >= lowest && f > 0 {
+		f = math.Nextafter(f, 0)
 	}
-	return (math.Log1p(min(x, hi)) - math.Log1p(lo)) / (math.Log1p(hi) - math.Log1p(lo))
+	for v := range c {
+		if aud[v] < MinAudience {
+			c[v] *= f
+		}
+	}
 }
 
 // addNormalised adds wk × the normalised signal s to acc.
