@@ -248,7 +248,6 @@ func scale(r *Result, n int, p Params) {
 			c[v] /= csum
 		}
 	}
-	audienceTier(c, r.Signals)
 	r.Clout = toScore(c, p.Workers)
 
 	// Rank by raw Clout Score, highest first; ties by dense id.
@@ -283,57 +282,6 @@ func scale(r *Result, n int, p Params) {
 			r.Percentile[order[t]] = below
 		}
 		i = j
-	}
-}
-
-// MinAudience is the smallest engaged audience (distinct net engagers, the
-// engaged_audience signal) that may outrank another: a user engaged by fewer
-// accounts scores below every user engaged by at least MinAudience.
-const MinAudience = 2
-
-// audienceTier applies MinAudience to the raw Clout Scores c: when some user with
-// fewer than MinAudience engagers scores at or above the lowest-scoring user with
-// MinAudience or more, the scores of all the users below MinAudience are multiplied
-// by one factor that brings the highest of them just under that lowest one. Order
-// within each side is kept; a user's score stays monotone in each signal.
-//
-// The weighted mean lets one very recent or very influential engager lift a user
-// above users engaged by several accounts. One engager is not an audience: on the
-// hold-outs (docs/EVALUATION.md) the users with one engager are engaged again less
-// than those with two or more, whatever that one engager's recency or influence,
-// and ordering them below raises Spearman at every split without changing the top
-// 100. It also bounds what a single account can do for anyone it engages with.
-// Without the engaged_audience signal nothing changes.
-func audienceTier(c []float64, sigs []Signal) {
-	var aud []float64
-	for _, s := range sigs {
-		if s.Name == "engaged_audience" {
-			aud = s.Values
-		}
-	}
-	if aud == nil {
-		return
-	}
-	lowest, highest := math.Inf(1), 0.0 // of the users with and without an audience
-	for v, x := range c {
-		if aud[v] >= MinAudience {
-			lowest = min(lowest, x)
-		} else {
-			highest = max(highest, x)
-		}
-	}
-	if math.IsInf(lowest, 1) || highest < lowest || highest == 0 {
-		return
-	}
-	// Just under: the largest factor that leaves the highest strictly below.
-	f := lowest / highest
-	for f*highest >= lowest && f > 0 {
-		f = math.Nextafter(f, 0)
-	}
-	for v := range c {
-		if aud[v] < MinAudience {
-			c[v] *= f
-		}
 	}
 }
 

@@ -97,37 +97,3 @@ func TestParamsValidate(t *testing.T) {
 		t.Error("negative Combine accepted")
 	}
 }
-
-func TestScaleAudienceTier(t *testing.T) {
-	// Two reach signals of equal weight. User 0 has one engager, but a recent one
-	// (r = 100); user 1 has two old ones (r = 0); user 2 none. Normalised (log scale,
-	// min 0): engaged_audience ln2/ln3 = 0.631, 1, 0 and r 1, 0, 0, so the weighted
-	// means are 0.815, 0.5, 0: user 0 would lead. MinAudience = 2 puts user 0 just
-	// under user 1 (the lowest with two engagers), and user 2 stays at the floor.
-	r := resultWith(
-		Signal{Name: "engaged_audience", Integer: true, Weights: w(1, 0, 0), Values: []float64{1, 2, 0}},
-		Signal{Name: "r", Weights: w(1, 0, 0), Values: []float64{100, 0, 0}},
-	)
-	scale(r, 3, DefaultParams())
-	wantRank := []int64{2, 1, 3}
-	for i := range wantRank {
-		if r.Rank[i] != wantRank[i] {
-			t.Errorf("user %d: rank %d, want %d (clout %v)", i, r.Rank[i], wantRank[i], r.Clout)
-		}
-	}
-	if !(r.Clout[0] < r.Clout[1] && r.Clout[1] == 100 && r.Clout[2] == 1) {
-		t.Errorf("clout %v: want user 0 below user 1 (100), user 2 at 1", r.Clout)
-	}
-	// The sub-score is the weighted mean as before: user 0 leads reach.
-	if r.Sub[Reach][0] != 100 {
-		t.Errorf("reach %v: the tier applies to the Clout Score only", r.Sub[Reach])
-	}
-
-	// Already in order (user 0 has the smaller mean): nothing moves.
-	r = resultWith(Signal{Name: "engaged_audience", Integer: true, Weights: w(1, 0, 0), Values: []float64{1, 3, 0}})
-	scale(r, 3, DefaultParams())
-	// ln2/ln4 = 0.5 → 1 + 99·0.5 = 50.5, as in TestScaleHandComputed.
-	if math.Abs(r.Clout[0]-50.5) > 1e-12 {
-		t.Errorf("clout[0] = %g, want 50.5 (no rescaling when already below)", r.Clout[0])
-	}
-}
