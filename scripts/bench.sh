@@ -55,6 +55,12 @@ for s in $scales; do
   /usr/bin/time -v -o "$work/time-s$s.txt" "$work/clout" score --follows "$edges_file" --out "$out" \
     --count-transform binary --damping "$damping" --tolerance "$tol" --max-iter 1000 \
     --edges=false --top 0 --progress never 2>"$work/clout-s$s.log"
+  # The same run on one thread (GOMAXPROCS=1, --workers 1), for the per-core figures.
+  out1="$work/run-s$s-1thread"
+  rm -rf "$out1"
+  GOMAXPROCS=1 "$work/clout" score --follows "$edges_file" --out "$out1" --workers 1 \
+    --count-transform binary --damping "$damping" --tolerance "$tol" --max-iter 1000 \
+    --edges=false --top 0 --progress never 2>"$work/clout-s$s-1thread.log"
   rss_kb=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$work/time-s$s.txt")
   wall=$(awk '/Elapsed \(wall/ {print $NF}' "$work/time-s$s.txt")
   rj="$out/run.json"
@@ -65,6 +71,13 @@ for s in $scales; do
   t_ing=$(field "$rj" "d['timings_seconds']['ingest']")
   t_bld=$(field "$rj" "d['timings_seconds']['build']")
   t_pr=$(field "$rj" "d['timings_seconds']['score.pagerank']")
+  t_prb=$(field "$rj" "d['timings_seconds']['score.pagerank.build']")
+  t_pri=$(field "$rj" "d['timings_seconds']['score.pagerank.iterate']")
+  rj1="$out1/run.json"
+  t1_bld=$(field "$rj1" "d['timings_seconds']['build']")
+  t1_pr=$(field "$rj1" "d['timings_seconds']['score.pagerank']")
+  t1_prb=$(field "$rj1" "d['timings_seconds']['score.pagerank.build']")
+  t1_pri=$(field "$rj1" "d['timings_seconds']['score.pagerank.iterate']")
   t_sig=$(field "$rj" "d['timings_seconds']['score.signals']+d['timings_seconds']['score.scale']")
   t_wr=$(field "$rj" "d['timings_seconds']['write']")
   echo "## R-MAT scale $s, edge factor $ef, seed $seed: $n users, $raw edges in the file, $m distinct"
@@ -73,7 +86,8 @@ for s in $scales; do
   echo "| --- | --- | --- |"
   awk -v b="$bytes" -v r="$raw" -v t="$t_ing" 'BEGIN {printf "| ingest (gzip edge list, %.0f MB) | %.2f s | %.1f MB/s, %.1f M edges/s |\n", b/1e6, t, b/1e6/t, r/1e6/t}'
   awk -v m="$m" -v t="$t_bld" -v r="$raw" 'BEGIN {printf "| build (CSR out+in, merge) | %.2f s | %.1f M edges/s |\n", t, r/1e6/t}'
-  awk -v m="$m" -v t="$t_pr" -v i="$iters" 'BEGIN {printf "| PageRank, %d iterations to L1 < '"$tol"' | %.2f s | %.2f ns/edge/iter |\n", i, t, t*1e9/m/i}'
+  awk -v m="$m" -v t="$t_prb" -v t1="$t1_prb" 'BEGIN {printf "| PageRank build (relabelled in-adjacency), 2 threads / 1 | %.2f s / %.2f s | %.1f / %.1f ns/edge |\n", t, t1, t*1e9/m, t1*1e9/m}'
+  awk -v m="$m" -v t="$t_pri" -v t1="$t1_pri" -v i="$iters" 'BEGIN {printf "| PageRank, %d iterations to L1 < '"$tol"', 2 threads / 1 | %.2f s / %.2f s | %.2f / %.2f ns/edge/iter |\n", i, t, t1, t*1e9/m/i, t1*1e9/m/i}'
   awk -v n="$n" -v t="$t_sig" 'BEGIN {printf "| signals and scaling | %.2f s | %.1f M users/s |\n", t, n/1e6/t}'
   awk -v n="$n" -v t="$t_wr" 'BEGIN {printf "| Parquet write (scores) | %.2f s | %.0f k rows/s |\n", t, n/1e3/t}'
   awk -v w="$wall" -v kb="$rss_kb" -v m="$raw" 'BEGIN {printf "| end to end (`clout score`) | %s | peak RSS %.0f MB = %.1f bytes/edge |\n", w, kb/1024, kb*1024/m}'
@@ -87,7 +101,8 @@ for s in $scales; do
       extra=(--gonum "$work/gonum-s$s.tsv" --gonum-json "$work/gonum-s$s.json" --gonum-time "$work/time-gonum-s$s.txt")
     fi
     "$py" "$here/scripts/bench/peers.py" "$edges_file" "$out/scores.parquet" --damping "$damping" --tol "$tol" \
-      --clout-pagerank-s "$t_pr" --clout-build-s "$t_bld" --clout-iters "$iters" "${extra[@]}"
+      --clout-pagerank-s "$t_pr" --clout-build-s "$t_bld" --clout-iters "$iters" \
+      --clout1-pagerank-s "$t1_pr" --clout1-build-s "$t1_bld" "${extra[@]}"
     echo
   fi
 done

@@ -87,6 +87,8 @@ def main():
     ap.add_argument("--clout-pagerank-s", type=float, required=True)
     ap.add_argument("--clout-build-s", type=float, required=True)
     ap.add_argument("--clout-iters", type=int, required=True)
+    ap.add_argument("--clout1-pagerank-s", type=float, help="the same on one thread")
+    ap.add_argument("--clout1-build-s", type=float)
     a = ap.parse_args()
     skip = set(a.skip.split(",")) if a.skip else set()
 
@@ -144,6 +146,10 @@ def main():
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     print(f"| clout | {os.cpu_count()} | {a.clout_build_s:.2f} | {cl_rank:.2f} | {a.clout_iters} | "
           f"{cl_rank * 1e9 / m / a.clout_iters:.2f} | 1 | 1 | 1 | 0 |")
+    if a.clout1_pagerank_s:
+        print(f"| clout | 1 | {a.clout1_build_s:.2f} | {a.clout1_pagerank_s:.2f} | {a.clout_iters} | "
+              f"{a.clout1_pagerank_s * 1e9 / m / a.clout_iters:.2f} | {a.clout1_pagerank_s / cl_rank:.1f}× | "
+              f"{(a.clout1_build_s + a.clout1_pagerank_s) / (a.clout_build_s + cl_rank):.1f}× | identical | identical |")
     for r in results:
         name, build_s, rank_s, v, iters = r[:5]
         v = v / v.sum()
