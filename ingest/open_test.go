@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/clout-dev/clout/graph"
 )
@@ -161,5 +163,48 @@ func TestNewReaderPlainAndEmpty(t *testing.T) {
 		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(two)), nil }}, NewSink(), Options{})
 	if err != nil || rep.Events[graph.Follows] != 2 || !rep.Gzip {
 		t.Errorf("two members: %+v, %v", rep, err)
+	}
+}
+
+// watchReader counts the reads of r made after closed is set.
+type watchReader struct {
+	r      io.Reader
+	closed atomic.Bool
+	late   atomic.Int64
+}
+
+func (w *watchReader) Read(b []byte) (int, error) {
+	if w.closed.Load() {
+		w.late.Add(1)
+	}
+	return w.r.Read(b)
+}
+
+// TestGzipCloseStopsReadAhead checks that closing a gzip stream early stops its
+// read-ahead goroutine before Close returns: the underlying reader (a file that the
+// caller closes next) is not read afterwards.
+func TestGzipCloseStopsReadAhead(t *testing.T) {
+	text := edgeListText(1000, 600000, 1) // ~10 MiB: many read-ahead chunks
+	w := &watchReader{r: bytes.NewReader(gzipBytes(t, text))}
+	rc, err := NewReader("mem.gz", w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := make([]byte, 100)
+	if _, err := io.ReadFull(rc, head); err != nil || !bytes.Equal(head, text[:100]) {
+		t.Fatalf("first 100 bytes: %q, %v", head, err)
+	}
+	if err := rc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w.closed.Store(true)
+	select {
+	case <-rc.(*gzStream).done:
+	default:
+		t.Fatal("the read-ahead goroutine still runs after Close")
+	}
+	time.Sleep(20 * time.Millisecond)
+	if n := w.late.Load(); n != 0 {
+		t.Errorf("%d reads of the underlying reader after Close", n)
 	}
 }
