@@ -2,11 +2,12 @@ package ingest
 
 import (
 	"bufio"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/clout-dev/clout/graph"
 )

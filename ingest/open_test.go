@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	kgzip "github.com/klauspost/compress/gzip"
+
 	"github.com/clout-dev/clout/graph"
 )
 
@@ -136,7 +138,7 @@ func TestCorruptGzip(t *testing.T) {
 	}
 	_, err = io.ReadAll(rc)
 	var se *StreamError
-	if !errors.As(err, &se) || !errors.Is(err, gzip.ErrChecksum) || se.Path != "mem.gz" {
+	if !errors.As(err, &se) || !errors.Is(err, kgzip.ErrChecksum) || se.Path != "mem.gz" {
 		t.Errorf("got %v", err)
 	}
 	// Trailing garbage after the member is an error too.
