@@ -138,13 +138,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return outputErr(err)
 	}
-	extra := ""
-	if st.Multiline {
-		extra = " --multiline-fields=true"
-	}
 	fmt.Fprintf(stderr, "clout: wrote %d users and %d relationships for neo4j-admin to %s in %s\n",
 		st.Users, st.Relationships, out, time.Since(t).Round(time.Millisecond))
-	fmt.Fprintf(stderr, "clout: import with: scripts/neo4j.sh stop && scripts/neo4j.sh import %s%s && scripts/neo4j.sh start && clout load neo4j --schema-only\n", out, extra)
+	fmt.Fprintf(stderr, "clout: import with: scripts/neo4j.sh stop && scripts/neo4j.sh import %s && scripts/neo4j.sh start && clout load neo4j --schema-only\n", out)
+	fmt.Fprintf(stderr, "clout: (scripts/neo4j.sh import passes on the options in %s: %s; with neo4j-admin itself, give them too)\n",
+		filepath.Join(out, neo4jstore.ArgsFile), strings.Join(st.Args, " "))
 	return nil
 }
 
