@@ -24,7 +24,7 @@ type ImportStats struct {
 	// Multiline is set when a value holds a line break: neo4j-admin then needs
 	// --multiline-fields=true.
 	Multiline bool
-	// Args are the options neo4j-admin needs to read the files (--id-type=integer,
+	// Args are the options neo4j-admin needs to read the files (--id-type=actual,
 	// and --multiline-fields=true when Multiline is set), as written to
 	// dir/neo4j-admin.args.
 	Args []string
@@ -41,14 +41,17 @@ const ArgsFile = "neo4j-admin.args"
 //
 //	dir/nodes/users.csv                 :ID(User),platform,id,rank:long,clout:double,…,:LABEL
 //	dir/nodes/datasets.csv              the CloutDataset nodes
-//	dir/relationships/<layer>.csv       :START_ID(User),:END_ID(User),:TYPE,count:long,first:datetime,last:datetime
+//	dir/relationships/<layer>.csv       :START_ID(User),:END_ID(User),:TYPE,count:long[,first:datetime,last:datetime]
 //	dir/neo4j-admin.args                the options of the import (ArgsFile)
 //
 // each with its header line, and each written atomically. The import id of a user is
-// its row number in users.csv (0, 1, …), read with --id-type=integer, which spares
-// neo4j-admin the costly mapping of string ids (docs/neo4j.md, "Performance"); it is
-// not stored (the :ID column has no name), while platform and id are stored as the
-// plain string properties that Load writes. A user that appears twice in Scores, or an
+// its row number in users.csv (0, 1, …), that of a CloutDataset node follows the
+// users' (n, n+1, …): neo4j-admin reads them with --id-type=actual as the node ids of
+// the new store, which spares it mapping import ids to node ids (the largest part of
+// the relationship stage with string ids; docs/neo4j.md, "Performance"). The import id
+// is not stored (the :ID column has no name), while platform and id are stored as the
+// plain string properties that Load writes. A layer none of whose edges has a time
+// has no first and last columns (they would be empty, which is unset, on every line). A user that appears twice in Scores, or an
 // edge whose actor or target Scores lacks, is a DataError. Strings are always quoted
 // (a doubled quote inside), so an empty string stays one; a null is an empty field,
 // which neo4j-admin leaves unset. Relationship files of layers that d lacks are
@@ -137,7 +140,7 @@ func WriteImport(dir string, d Dataset) (*ImportStats, error) {
 		w.end()
 		now := time.Now().UTC().Format(time.RFC3339)
 		for j, pl := range p.platforms {
-			w.int(int64(j))
+			w.int(int64(p.platform.Len() + j))
 			w.quoted(pl)
 			w.quoted(strings.Join(p.platforms, ";"))
 			w.quoted(strings.Join(layerNames(p.layers), ";"))
@@ -176,8 +179,13 @@ func WriteImport(dir string, d Dataset) (*ImportStats, error) {
 			}
 			continue
 		}
+		timed := p.timed(k)
 		err := write(name, func(w *csvWriter) error {
-			for _, h := range []string{":START_ID(User)", ":END_ID(User)", ":TYPE", "count:long", "first:datetime", "last:datetime"} {
+			header := []string{":START_ID(User)", ":END_ID(User)", ":TYPE", "count:long"}
+			if timed {
+				header = append(header, "first:datetime", "last:datetime")
+			}
+			for _, h := range header {
 				w.field(h)
 			}
 			w.end()
@@ -199,9 +207,11 @@ func WriteImport(dir string, d Dataset) (*ImportStats, error) {
 					w.int(int64(a))
 					w.int(int64(b))
 					w.field(relTypes[k])
-					w.field(strconv.FormatInt(p.count.Ints[i], 10))
-					w.time(p.first, i)
-					w.time(p.last, i)
+					w.int(p.count.Ints[i])
+					if timed {
+						w.time(p.first, i)
+						w.time(p.last, i)
+					}
 					if err := w.end(); err != nil {
 						return err
 					}
@@ -215,7 +225,7 @@ func WriteImport(dir string, d Dataset) (*ImportStats, error) {
 		st.Relationships += int64(rows)
 	}
 
-	st.Args = []string{"--id-type=integer"}
+	st.Args = []string{"--id-type=actual"}
 	if st.Multiline {
 		st.Args = append(st.Args, "--multiline-fields=true")
 	}
@@ -232,6 +242,21 @@ func WriteImport(dir string, d Dataset) (*ImportStats, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// timed reports whether an edge of layer k has a first or last time.
+func (p *prepared) timed(k graph.Kind) bool {
+	for _, g := range p.groups {
+		if g.kind != k {
+			continue
+		}
+		for _, i := range g.rows {
+			if (p.first != nil && !p.first.IsNull(i)) || (p.last != nil && !p.last.IsNull(i)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // userIndex maps each platform's user ids to their rows of Scores, the import ids. A

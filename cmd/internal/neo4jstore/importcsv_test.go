@@ -37,7 +37,8 @@ func TestWriteImport(t *testing.T) {
 		return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 	}
 	// Expected lines written by hand from smallDataset and neo4j-admin's CSV rules:
-	// strings quoted with "" inside, nulls empty, times in UTC, ids the rows of users.csv.
+	// strings quoted with "" inside, nulls empty, times in UTC, ids the rows of
+	// users.csv, then 9 for the CloutDataset node.
 	users := read("nodes/users.csv")
 	for i, want := range []string{
 		`:ID(User),platform,id,handle,rank:long,clout:double,followers:long,unique_likers:long,percentile:double,:LABEL`,
@@ -61,14 +62,14 @@ func TestWriteImport(t *testing.T) {
 	if strings.Join(rt, "\n") != strings.Join(want, "\n") {
 		t.Errorf("retweets.csv:\n%s\nwant\n%s", strings.Join(rt, "\n"), strings.Join(want, "\n"))
 	}
-	if f := read("relationships/follows.csv"); f[1] != `0,1,FOLLOWS,1,,` {
-		t.Errorf("follows.csv line 2: %s", f[1])
+	if f := read("relationships/follows.csv"); f[0]+"\n"+f[1] != ":START_ID(User),:END_ID(User),:TYPE,count:long\n0,1,FOLLOWS,1" {
+		t.Errorf("follows.csv, whose edges have no times:\n%s\n%s", f[0], f[1])
 	}
 	ds := read("nodes/datasets.csv")
-	if !strings.HasPrefix(ds[1], `0,"p:1","p:1","follows;retweets;mentions;replies;likes","handle;rank;clout;followers;percentile","unique_likers",9,6,"test","import",`) {
+	if !strings.HasPrefix(ds[1], `9,"p:1","p:1","follows;retweets;mentions;replies;likes","handle;rank;clout;followers;percentile","unique_likers",9,6,"test","import",`) {
 		t.Errorf("datasets.csv line 2: %s", ds[1])
 	}
-	if got, want := strings.Join(read(ArgsFile), " "), "--id-type=integer --multiline-fields=true"; got != want || strings.Join(st.Args, " ") != want {
+	if got, want := strings.Join(read(ArgsFile), " "), "--id-type=actual --multiline-fields=true"; got != want || strings.Join(st.Args, " ") != want {
 		t.Errorf("%s: %q, Args %q, want %q", ArgsFile, got, st.Args, want)
 	}
 }
