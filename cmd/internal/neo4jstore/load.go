@@ -78,7 +78,7 @@ type Options struct {
 
 // DefaultWriters is the default number of concurrent writers of relationships
 // (docs/neo4j.md, "Performance").
-const DefaultWriters = 1
+const DefaultWriters = 2
 
 func (o Options) writers() int {
 	switch {
@@ -133,9 +133,10 @@ func (s *LoadStats) Total() int64 {
 // Load writes d into the database: the schema (EnsureSchema), then, under Replace,
 // the deletion of the users of d's platforms; then the users in batches, then the
 // relationships layer by layer in batches, each batch one managed transaction (retried
-// on transient errors) run by a single writer, so that no two of our transactions
-// ever wait on each other's locks; last, one CloutDataset node per platform, which
-// records the run's layers and marks the load as complete.
+// on transient errors); last, one CloutDataset node per platform, which records the
+// run's layers and marks the load as complete. Users are written by one session;
+// relationships by o.Writers sessions, two of them on disjoint sets of users
+// (writers.go), so that no two of our transactions ever wait on each other's locks.
 //
 // A load that stops half-way (an error, a cancelled ctx) leaves the CloutDataset
 // node absent; running it again ends with exactly the dataset's users and
