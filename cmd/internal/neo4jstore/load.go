@@ -201,7 +201,7 @@ func (s *Store) Load(ctx context.Context, d Dataset, o Options) (*LoadStats, err
 				continue
 			}
 			var err error
-			if paired[1] != nil && len(g.rows) > o.batch() {
+			if paired[1] != nil && len(g.rows) >= pairedMin*o.batch() {
 				err = s.writeRelsPaired(ctx, paired, p, ids, g, o, bar)
 			} else {
 				err = s.writeRels(ctx, sess, p, ids, g, o, bar)

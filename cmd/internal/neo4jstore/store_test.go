@@ -227,12 +227,15 @@ func TestMergeTwiceHiggs(t *testing.T) {
 	if want.Users != 14670 || want.Total() != 18973 {
 		t.Fatalf("the Higgs subset has %+v", want)
 	}
+	if want.Relationships[graph.Retweets] < pairedMin*100 {
+		t.Fatalf("%d retweets are too few for two writers in batches of 100", want.Relationships[graph.Retweets])
+	}
 	for i := range 2 {
-		// The second load with two writers, in small batches so that every block of
-		// the retweets has several.
-		o := Options{Mode: Merge}
+		// The first load with one writer, the second with two, in batches small
+		// enough that the retweets go to both (pairedMin).
+		o := Options{Mode: Merge, Writers: 1}
 		if i == 1 {
-			o.Writers, o.BatchSize = 2, 200
+			o.Writers, o.BatchSize = 2, 100
 		}
 		if _, err := s.Load(ctx, d, o); err != nil {
 			t.Fatal(err)
@@ -265,8 +268,14 @@ func TestInterruptedLoad(t *testing.T) {
 				want := wantCounts(d)
 				// Stop after 2 batches of retweets (of 6 with one writer; two writers write
 				// smaller batches, a block at a time): users are in, relationships not all.
+				// Two writers write the retweets in batches of 100, so that they get
+				// them (pairedMin).
+				batch := 2000
+				if writers == 2 {
+					batch = 100
+				}
 				ctx, cancel := context.WithCancel(context.Background())
-				_, err := s.Load(ctx, d, Options{Mode: mode, BatchSize: 2000, Writers: writers, Progress: cancelAfter("retweets", 2, cancel)})
+				_, err := s.Load(ctx, d, Options{Mode: mode, BatchSize: batch, Writers: writers, Progress: cancelAfter("retweets", 2, cancel)})
 				cancel()
 				if !errors.Is(err, context.Canceled) {
 					t.Fatalf("interrupted load: %v, want context.Canceled", err)

@@ -18,6 +18,14 @@ import (
 // share a node. A round ends when both of its blocks are written.
 const parts = 4
 
+// pairedMin is the number of batches from which a group of relationships is written
+// by two writers: four batches per block on average. Smaller groups go to one writer,
+// as the rounds' waits and the smaller batches cost more than the second writer
+// gains: on the Higgs retweets (328,132 relationships, 33 batches) two writers
+// reached 47,941 relationships/s and one 51,854/s, on the R-MAT follows (10,171,546)
+// two writers 89,328/s and one 51,051/s (docs/neo4j.md, "Performance").
+const pairedMin = 4 * parts * parts
+
 // rounds pairs the blocks (from, to) of the four parts: the two blocks of each round
 // touch disjoint sets of parts, and each of the 16 blocks comes once.
 var rounds = [8][2][2]uint8{
