@@ -11,7 +11,10 @@
 #                    offline bulk import (neo4j-admin database import full) of
 #                    DIR/nodes/*.csv and DIR/relationships/*.csv into database
 #                    "neo4j", replacing its content; refused while running.
-#                    ARGS are passed on to neo4j-admin (e.g. --delimiter=TAB).
+#                    The options listed in DIR/neo4j-admin.args (one a line,
+#                    as `clout export neo4j-import` writes them, e.g.
+#                    --id-type=integer) and then ARGS are passed on to
+#                    neo4j-admin (e.g. --threads=2).
 #   password-file    print the path of the file that holds the neo4j password
 #   cypher STATEMENT run one Cypher statement over HTTP, print the JSON answer
 #   cypher-shell [ARGS...]  Neo4j's cypher-shell (Bolt), logged in as neo4j
@@ -549,6 +552,17 @@ cmd_import() {
   done
   shopt -u nullglob
   (( n_nodes > 0 )) || die "import: no node files found in $dir/nodes/*.csv"
+  # The options the files need (clout export writes them): only --name=value
+  # lines are taken, so the file cannot name other files or commands.
+  local line
+  if [[ -f "$dir/neo4j-admin.args" ]]; then
+    while IFS= read -r line || [[ -n "$line" ]]; do
+      [[ -z "$line" ]] && continue
+      [[ "$line" =~ ^--[a-z-]+=[A-Za-z0-9._-]+$ ]] ||
+        die "import: $dir/neo4j-admin.args: not an option of the form --name=value: $line"
+      args+=("$line")
+    done <"$dir/neo4j-admin.args"
+  fi
 
   write_conf
   mkdir -p "$NEO4J_HOME"/{data,logs,run}

@@ -33,6 +33,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	database := fs.String("database", envOr("NEO4J_DATABASE", neo4jstore.DefaultDatabase), "Neo4j `database` name")
 	pwFile := fs.String("password-file", "", "`file` holding the password (default: NEO4J_PASSWORD, NEO4J_PASSWORD_FILE, then scripts/neo4j.sh's file)")
 	batch := fs.Int("batch-size", neo4jstore.DefaultBatchSize, "rows per transaction")
+	writers := fs.Int("writers", neo4jstore.DefaultWriters, "concurrent writers of relationships: 1, or 2 (on disjoint sets of users, so that they never wait on each other's locks)")
 	retryFor := fs.Duration("retry-for", neo4jstore.DefaultRetryFor, "retry a transaction that fails transiently (the server restarting, a deadlock) for this long, then fail with exit code 5")
 	schemaOnly := fs.Bool("schema-only", false, "only create the constraints and indexes (e.g. after `scripts/neo4j.sh import`)")
 	var pm progressMode = "auto"
@@ -61,6 +62,9 @@ Flags:
 	if *batch <= 0 {
 		return usageErr("--batch-size must be > 0, got %d", *batch)
 	}
+	if *writers != 1 && *writers != 2 {
+		return usageErr("--writers must be 1 or 2, got %d", *writers)
+	}
 	pg := newProgress(pm, stderr)
 
 	// Connect first: a server that is down should fail the command before a scoring run.
@@ -84,7 +88,7 @@ Flags:
 	defer cleanup()
 
 	t := time.Now()
-	stats, err := st.Load(ctx, d, neo4jstore.Options{Mode: mode, BatchSize: *batch, Progress: storeSteps(pg)})
+	stats, err := st.Load(ctx, d, neo4jstore.Options{Mode: mode, BatchSize: *batch, Writers: *writers, Progress: storeSteps(pg)})
 	if err != nil {
 		return dbErr(err)
 	}
@@ -138,13 +142,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return outputErr(err)
 	}
-	extra := ""
-	if st.Multiline {
-		extra = " --multiline-fields=true"
-	}
 	fmt.Fprintf(stderr, "clout: wrote %d users and %d relationships for neo4j-admin to %s in %s\n",
 		st.Users, st.Relationships, out, time.Since(t).Round(time.Millisecond))
-	fmt.Fprintf(stderr, "clout: import with: scripts/neo4j.sh stop && scripts/neo4j.sh import %s%s && scripts/neo4j.sh start && clout load neo4j --schema-only\n", out, extra)
+	fmt.Fprintf(stderr, "clout: import with: scripts/neo4j.sh stop && scripts/neo4j.sh import %s && scripts/neo4j.sh start && clout load neo4j --schema-only\n", out)
+	fmt.Fprintf(stderr, "clout: (scripts/neo4j.sh import passes on the options in %s: %s; with neo4j-admin itself, give them too)\n",
+		filepath.Join(out, neo4jstore.ArgsFile), strings.Join(st.Args, " "))
 	return nil
 }
 

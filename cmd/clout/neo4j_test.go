@@ -320,6 +320,7 @@ func TestNeo4jUsage(t *testing.T) {
 		{[]string{"load", "mysql"}, `unknown target "mysql"`},
 		{[]string{"load", "neo4j", "--mode", "upsert"}, "--mode"},
 		{[]string{"load", "neo4j", "--batch-size", "0"}, "--batch-size"},
+		{[]string{"load", "neo4j", "--writers", "3"}, "--writers must be 1 or 2"},
 		{[]string{"load", "neo4j", "extra"}, "unexpected argument"},
 		{[]string{"load", "neo4j"}, "no password"},
 		{[]string{"export"}, "want a format"},
@@ -365,6 +366,9 @@ func TestExportNeo4jImport(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "relationships", "follows.csv")); !os.IsNotExist(err) {
 		t.Errorf("follows.csv written for a run without follows")
+	}
+	if args := lines("neo4j-admin.args"); strings.Join(args, " ") != "--id-type=actual" {
+		t.Errorf("neo4j-admin.args: %q, want --id-type=actual", args)
 	}
 }
 

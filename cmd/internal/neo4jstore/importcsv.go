@@ -24,7 +24,16 @@ type ImportStats struct {
 	// Multiline is set when a value holds a line break: neo4j-admin then needs
 	// --multiline-fields=true.
 	Multiline bool
+	// Args are the options neo4j-admin needs to read the files (--id-type=actual,
+	// and --multiline-fields=true when Multiline is set), as written to
+	// dir/neo4j-admin.args.
+	Args []string
 }
+
+// ArgsFile is the file, in the folder WriteImport writes, that lists the options
+// neo4j-admin needs to read the files, one a line; scripts/neo4j.sh import passes
+// them on.
+const ArgsFile = "neo4j-admin.args"
 
 // WriteImport writes the CSV files of an offline bulk import
 // (`neo4j-admin database import full`, which scripts/neo4j.sh import runs) of d into
@@ -32,15 +41,21 @@ type ImportStats struct {
 //
 //	dir/nodes/users.csv                 :ID(User),platform,id,rank:long,clout:double,…,:LABEL
 //	dir/nodes/datasets.csv              the CloutDataset nodes
-//	dir/relationships/<layer>.csv       :START_ID(User),:END_ID(User),:TYPE,count:long,first:datetime,last:datetime
+//	dir/relationships/<layer>.csv       :START_ID(User),:END_ID(User),:TYPE,count:long[,first:datetime,last:datetime]
+//	dir/neo4j-admin.args                the options of the import (ArgsFile)
 //
 // each with its header line, and each written atomically. The import id of a user is
-// its platform's length, the platform and the id ("7:twitter:12"), unique across
-// platforms whatever they hold; it is not stored (the :ID column has no name), while
-// platform and id are stored as the plain string properties that Load writes. Strings
-// are always quoted (a doubled quote inside), so an empty string stays one; a null is
-// an empty field, which neo4j-admin leaves unset. Relationship files of layers that d
-// lacks are removed, so that an older export in dir does not leak into the import.
+// its row number in users.csv (0, 1, …), that of a CloutDataset node follows the
+// users' (n, n+1, …): neo4j-admin reads them with --id-type=actual as the node ids of
+// the new store, which spares it mapping import ids to node ids (the largest part of
+// the relationship stage with string ids; docs/neo4j.md, "Performance"). The import id
+// is not stored (the :ID column has no name), while platform and id are stored as the
+// plain string properties that Load writes. A layer none of whose edges has a time
+// has no first and last columns (they would be empty, which is unset, on every line). A user that appears twice in Scores, or an
+// edge whose actor or target Scores lacks, is a DataError. Strings are always quoted
+// (a doubled quote inside), so an empty string stays one; a null is an empty field,
+// which neo4j-admin leaves unset. Relationship files of layers that d lacks are
+// removed, so that an older export in dir does not leak into the import.
 //
 // The import creates no constraint or index: run EnsureSchema (`clout load neo4j
 // --schema-only`) after starting the server.
@@ -53,6 +68,10 @@ func WriteImport(dir string, d Dataset) (*ImportStats, error) {
 		if strings.Contains(pl, ";") {
 			return nil, &DataError{fmt.Errorf("neo4j: platform %q holds a ';', the array delimiter of neo4j-admin", pl)}
 		}
+	}
+	index, err := p.userIndex()
+	if err != nil {
+		return nil, err
 	}
 	st := &ImportStats{}
 	for _, sub := range []string{"nodes", "relationships"} {
@@ -88,13 +107,10 @@ func WriteImport(dir string, d Dataset) (*ImportStats, error) {
 		w.field(":LABEL")
 		w.end()
 		pc := p.percentile()
-		var key []byte
 		for i := range p.platform.Len() {
-			pl, id := p.platform.Strings[i], p.id.Strings[i]
-			key = importID(key[:0], pl, id)
-			w.quoted(string(key))
-			w.quoted(pl)
-			w.quoted(id)
+			w.int(int64(i))
+			w.quoted(p.platform.Strings[i])
+			w.quoted(p.id.Strings[i])
 			for _, c := range p.props {
 				w.value(c, i)
 			}
@@ -123,8 +139,8 @@ func WriteImport(dir string, d Dataset) (*ImportStats, error) {
 		}
 		w.end()
 		now := time.Now().UTC().Format(time.RFC3339)
-		for _, pl := range p.platforms {
-			w.quoted(pl)
+		for j, pl := range p.platforms {
+			w.int(int64(p.platform.Len() + j))
 			w.quoted(pl)
 			w.quoted(strings.Join(p.platforms, ";"))
 			w.quoted(strings.Join(layerNames(p.layers), ";"))
@@ -163,25 +179,39 @@ func WriteImport(dir string, d Dataset) (*ImportStats, error) {
 			}
 			continue
 		}
+		timed := p.timed(k)
 		err := write(name, func(w *csvWriter) error {
-			for _, h := range []string{":START_ID(User)", ":END_ID(User)", ":TYPE", "count:long", "first:datetime", "last:datetime"} {
+			header := []string{":START_ID(User)", ":END_ID(User)", ":TYPE", "count:long"}
+			if timed {
+				header = append(header, "first:datetime", "last:datetime")
+			}
+			for _, h := range header {
 				w.field(h)
 			}
 			w.end()
-			var key []byte
 			for _, g := range p.groups {
 				if g.kind != k {
 					continue
 				}
+				ids := index[g.platform]
 				for _, i := range g.rows {
-					key = importID(key[:0], g.platform, p.actor.Strings[i])
-					w.quoted(string(key))
-					key = importID(key[:0], g.platform, p.target.Strings[i])
-					w.quoted(string(key))
+					a, ok1 := ids[p.actor.Strings[i]]
+					b, ok2 := ids[p.target.Strings[i]]
+					if !ok1 || !ok2 {
+						id := p.actor.Strings[i]
+						if ok1 {
+							id = p.target.Strings[i]
+						}
+						return &DataError{fmt.Errorf("neo4j: edges.parquet row %d names user %q of platform %q, whom scores.parquet lacks (are both from the same run?)", i, id, g.platform)}
+					}
+					w.int(int64(a))
+					w.int(int64(b))
 					w.field(relTypes[k])
-					w.field(strconv.FormatInt(p.count.Ints[i], 10))
-					w.time(p.first, i)
-					w.time(p.last, i)
+					w.int(p.count.Ints[i])
+					if timed {
+						w.time(p.first, i)
+						w.time(p.last, i)
+					}
 					if err := w.end(); err != nil {
 						return err
 					}
@@ -194,16 +224,62 @@ func WriteImport(dir string, d Dataset) (*ImportStats, error) {
 		}
 		st.Relationships += int64(rows)
 	}
+
+	st.Args = []string{"--id-type=actual"}
+	if st.Multiline {
+		st.Args = append(st.Args, "--multiline-fields=true")
+	}
+	err = write(ArgsFile, func(w *csvWriter) error {
+		for _, a := range st.Args {
+			w.field(a)
+			if err := w.end(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 
-// importID appends the import id of (platform, id): "len:platform:id".
-func importID(dst []byte, platform, id string) []byte {
-	dst = strconv.AppendInt(dst, int64(len(platform)), 10)
-	dst = append(dst, ':')
-	dst = append(dst, platform...)
-	dst = append(dst, ':')
-	return append(dst, id...)
+// timed reports whether an edge of layer k has a first or last time.
+func (p *prepared) timed(k graph.Kind) bool {
+	for _, g := range p.groups {
+		if g.kind != k {
+			continue
+		}
+		for _, i := range g.rows {
+			if (p.first != nil && !p.first.IsNull(i)) || (p.last != nil && !p.last.IsNull(i)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// userIndex maps each platform's user ids to their rows of Scores, the import ids. A
+// user listed twice is a DataError.
+func (p *prepared) userIndex() (map[string]map[string]int32, error) {
+	n := p.platform.Len()
+	if n > math.MaxInt32 {
+		return nil, &DataError{fmt.Errorf("neo4j: %d users are more than an export holds (%d)", n, math.MaxInt32)}
+	}
+	index := make(map[string]map[string]int32, len(p.platforms))
+	for i := range n {
+		pl, id := p.platform.Strings[i], p.id.Strings[i]
+		m := index[pl]
+		if m == nil {
+			m = make(map[string]int32, p.users[pl])
+			index[pl] = m
+		}
+		if j, ok := m[id]; ok {
+			return nil, &DataError{fmt.Errorf("neo4j: scores.parquet rows %d and %d are both user %q of platform %q", j, i, id, pl)}
+		}
+		m[id] = int32(i)
+	}
+	return index, nil
 }
 
 // importType is the neo4j-admin header type of a column type.
@@ -236,6 +312,13 @@ func (c *csvWriter) sep() {
 func (c *csvWriter) field(s string) {
 	c.sep()
 	c.w.WriteString(s)
+}
+
+// int writes an integer.
+func (c *csvWriter) int(v int64) {
+	c.sep()
+	var b [20]byte
+	c.w.Write(strconv.AppendInt(b[:0], v, 10))
 }
 
 // quoted writes s as a quoted string.

@@ -70,7 +70,24 @@ func (s Steps) step(name string) (graph.Progress, func()) {
 type Options struct {
 	Mode      Mode
 	BatchSize int // rows per transaction; ≤ 0 means DefaultBatchSize
-	Progress  Steps
+	// Writers is the number of concurrent writers of relationships: 1, or 2 on
+	// disjoint sets of users (writers.go); ≤ 0 means DefaultWriters.
+	Writers  int
+	Progress Steps
+}
+
+// DefaultWriters is the default number of concurrent writers of relationships
+// (docs/neo4j.md, "Performance").
+const DefaultWriters = 2
+
+func (o Options) writers() int {
+	switch {
+	case o.Writers <= 0:
+		return DefaultWriters
+	case o.Writers >= 2:
+		return 2
+	}
+	return 1
 }
 
 func (o Options) batch() int {
@@ -116,9 +133,10 @@ func (s *LoadStats) Total() int64 {
 // Load writes d into the database: the schema (EnsureSchema), then, under Replace,
 // the deletion of the users of d's platforms; then the users in batches, then the
 // relationships layer by layer in batches, each batch one managed transaction (retried
-// on transient errors) run by a single writer, so that no two of our transactions
-// ever wait on each other's locks; last, one CloutDataset node per platform, which
-// records the run's layers and marks the load as complete.
+// on transient errors); last, one CloutDataset node per platform, which records the
+// run's layers and marks the load as complete. Users are written by one session;
+// relationships by o.Writers sessions, two of them on disjoint sets of users
+// (writers.go), so that no two of our transactions ever wait on each other's locks.
 //
 // A load that stops half-way (an error, a cancelled ctx) leaves the CloutDataset
 // node absent; running it again ends with exactly the dataset's users and
@@ -163,6 +181,11 @@ func (s *Store) Load(ctx context.Context, d Dataset, o Options) (*LoadStats, err
 	st.Users = int64(p.platform.Len())
 	st.Steps = append(st.Steps, StepTime{"users", st.Users, time.Since(t)})
 
+	paired := [2]neo4j.SessionWithContext{sess}
+	if o.writers() == 2 {
+		paired[1] = s.writeSession(ctx)
+		defer paired[1].Close(context.Background())
+	}
 	for _, k := range p.layers {
 		t := time.Now()
 		var total int64
@@ -177,7 +200,13 @@ func (s *Store) Load(ctx context.Context, d Dataset, o Options) (*LoadStats, err
 			if g.kind != k {
 				continue
 			}
-			if err := s.writeRels(ctx, sess, p, ids, g, o, bar); err != nil {
+			var err error
+			if paired[1] != nil && len(g.rows) >= pairedMin*o.batch() {
+				err = s.writeRelsPaired(ctx, paired, p, ids, g, o, bar)
+			} else {
+				err = s.writeRels(ctx, sess, p, ids, g, o, bar)
+			}
+			if err != nil {
 				done()
 				return nil, err
 			}

@@ -13,7 +13,8 @@ import (
 )
 
 // Store is an open connection pool to one database of a Neo4j server. It is safe for
-// concurrent use, but its Load and WriteScores each run a single writer.
+// concurrent use. Load writes users with one session and relationships with one or
+// two (Options.Writers, on disjoint sets of users); WriteScores runs a single writer.
 type Store struct {
 	drv   neo4j.DriverWithContext
 	db    string

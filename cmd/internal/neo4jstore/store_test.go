@@ -227,8 +227,17 @@ func TestMergeTwiceHiggs(t *testing.T) {
 	if want.Users != 14670 || want.Total() != 18973 {
 		t.Fatalf("the Higgs subset has %+v", want)
 	}
+	if want.Relationships[graph.Retweets] < pairedMin*100 {
+		t.Fatalf("%d retweets are too few for two writers in batches of 100", want.Relationships[graph.Retweets])
+	}
 	for i := range 2 {
-		if _, err := s.Load(ctx, d, Options{Mode: Merge}); err != nil {
+		// The first load with one writer, the second with two, in batches small
+		// enough that the retweets go to both (pairedMin).
+		o := Options{Mode: Merge, Writers: 1}
+		if i == 1 {
+			o.Writers, o.BatchSize = 2, 100
+		}
+		if _, err := s.Load(ctx, d, o); err != nil {
 			t.Fatal(err)
 		}
 		if got := mustCount(t, s, pl); got != want {
@@ -248,35 +257,48 @@ WITH a, type(r) AS t, b, count(r) AS n WHERE n > 1 RETURN count(*)`, map[string]
 
 func TestInterruptedLoad(t *testing.T) {
 	if testing.Short() {
-		t.Skip("loads part of the Higgs data four times")
+		t.Skip("loads part of the Higgs data eight times")
 	}
 	s := testStore(t)
 	for _, mode := range []Mode{Replace, Merge} {
-		t.Run(mode.String(), func(t *testing.T) {
-			pl := testPlatform(t, s)
-			d := higgsDataset(t, pl)
-			want := wantCounts(d)
-			// Stop after 2 batches of retweets (of 6): users are in, relationships not all.
-			ctx, cancel := context.WithCancel(context.Background())
-			_, err := s.Load(ctx, d, Options{Mode: mode, BatchSize: 2000, Progress: cancelAfter("retweets", 2, cancel)})
-			cancel()
-			if !errors.Is(err, context.Canceled) {
-				t.Fatalf("interrupted load: %v, want context.Canceled", err)
-			}
-			got := mustCount(t, s, pl)
-			if got.Users != want.Users || got.Relationships[graph.Retweets] < 4000 || got.Relationships[graph.Retweets] >= want.Relationships[graph.Retweets] {
-				t.Errorf("after the interruption: %+v (want all users and 4000–%d retweets)", got, want.Relationships[graph.Retweets])
-			}
-			if ds, _ := s.Datasets(context.Background()); slices.ContainsFunc(ds, func(d DatasetInfo) bool { return d.Platform == pl }) {
-				t.Errorf("an interrupted load left a CloutDataset node")
-			}
-			if _, err := s.Load(context.Background(), d, Options{Mode: mode}); err != nil {
-				t.Fatal(err)
-			}
-			if got := mustCount(t, s, pl); got != want {
-				t.Errorf("after the second load: %+v, want %+v", got, want)
-			}
-		})
+		for _, writers := range []int{1, 2} {
+			t.Run(fmt.Sprintf("mode=%s,writers=%d", mode, writers), func(t *testing.T) {
+				pl := testPlatform(t, s)
+				d := higgsDataset(t, pl)
+				want := wantCounts(d)
+				// Stop after 2 batches of retweets (of 6 with one writer; two writers write
+				// smaller batches, a block at a time): users are in, relationships not all.
+				// Two writers write the retweets in batches of 100, so that they get
+				// them (pairedMin).
+				batch := 2000
+				if writers == 2 {
+					batch = 100
+				}
+				ctx, cancel := context.WithCancel(context.Background())
+				_, err := s.Load(ctx, d, Options{Mode: mode, BatchSize: batch, Writers: writers, Progress: cancelAfter("retweets", 2, cancel)})
+				cancel()
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("interrupted load: %v, want context.Canceled", err)
+				}
+				got := mustCount(t, s, pl)
+				least := int64(4000)
+				if writers == 2 {
+					least = 1
+				}
+				if got.Users != want.Users || got.Relationships[graph.Retweets] < least || got.Relationships[graph.Retweets] >= want.Relationships[graph.Retweets] {
+					t.Errorf("after the interruption: %+v (want all users and %d–%d retweets)", got, least, want.Relationships[graph.Retweets])
+				}
+				if ds, _ := s.Datasets(context.Background()); slices.ContainsFunc(ds, func(d DatasetInfo) bool { return d.Platform == pl }) {
+					t.Errorf("an interrupted load left a CloutDataset node")
+				}
+				if _, err := s.Load(context.Background(), d, Options{Mode: mode, Writers: writers, BatchSize: 1000}); err != nil {
+					t.Fatal(err)
+				}
+				if got := mustCount(t, s, pl); got != want {
+					t.Errorf("after the second load: %+v, want %+v", got, want)
+				}
+			})
+		}
 	}
 }
 
