@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -380,11 +380,7 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 		pg.off[v] += pg.off[v-1]
 	}
 
-	// Fill each in-list by scattering the out-lists, layer by layer and actors in
-	// ascending order, mapped to new ids: each in-list comes out as the concatenation,
-	// in layer order, of the layers' in-lists (ascending in g's ids). The lists are
-	// not sorted by new id: at scale 20 sorting them made the build 5× slower (25
-	// against 5 ns/edge) for no measurable gain in the iterations.
+	// The in-lists, with their weights (pull.fill).
 	m := pg.off[n]
 	pg.adj = make([]uint32, m)
 	// Weights: a code per edge into the table of weights, a byte when there are at
@@ -402,40 +398,7 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 			pg.wt = make([]float64, m)
 		}
 	}
-	next := make([]uint64, n)
-	copy(next, pg.off[:n])
-	edgeBounds := make([]uint32, ranges+1) // ranges of about equal in-edges
-	edgeBounds[ranges] = uint32(n)
-	for w := 1; w < ranges; w++ {
-		target := m * uint64(w) / uint64(ranges)
-		edgeBounds[w] = uint32(sort.Search(n, func(v int) bool { return pg.off[v] >= target }))
-	}
-	byTarget(edgeBounds, workers, func(lo, hi uint32) {
-		for li, l := range layers {
-			for u := range uint32(n) {
-				adj, cnt := l.Out(u)
-				nu := newID[u]
-				for i, v := range adj {
-					nv := newID[v]
-					if nv < lo || nv >= hi {
-						continue
-					}
-					j := next[nv]
-					next[nv]++
-					pg.adj[j] = nu
-					switch {
-					case pg.code != nil:
-						pg.code[j] = uint8(wc.code(li, cnt.At(i)))
-					case pg.code16 != nil:
-						pg.code16[j] = uint16(wc.code(li, cnt.At(i)))
-					case pg.wt != nil:
-						pg.wt[j] = wc.weight[wc.code(li, cnt.At(i))]
-					}
-				}
-			}
-		}
-	})
-	next = nil
+	pg.fill(layers, &wc, newID, workers)
 
 	// Chunks of about chunkCost work; their bounds depend on the graph only.
 	pg.chunks = append(pg.chunks, 0)
@@ -451,6 +414,116 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 		pg.chunks = append(pg.chunks, n)
 	}
 	return pg
+}
+
+// fillBlock is the number of edges each worker stages per round of pull.fill, and
+// bucketNodes the number of new ids per bucket (variables so that a test can make
+// them small).
+var (
+	fillBlock   = 1 << 20
+	bucketNodes = 1 << 16
+)
+
+// staged is an edge on its way into the in-adjacency: its target and source in new
+// ids and its weight code.
+type staged struct{ nv, nu, code uint32 }
+
+// fill fills the in-lists (offsets already in pg.off) from the out-lists of layers,
+// mapped to new ids: each in-list comes out as the concatenation, in layer order, of
+// the layers' in-lists, actors ascending in g's ids. The lists are not sorted by new
+// id: at scale 20 sorting them made the build 5× slower (25 against 5 ns/edge) for no
+// measurable gain in the iterations.
+//
+// Placing each edge straight into its list writes at random all over the adjacency
+// (4 bytes per edge, and the code) and the list cursors: at scale 23 that cost 160 ns
+// per edge, nearly all of it cache and TLB misses. So fill works in rounds: each
+// worker stages the out-edges of its next run of sources (fillBlock edges) and sorts
+// them, stably, into buckets of bucketNodes consecutive new ids; then the workers
+// place the buckets, each bucket's entries from worker 0's run first, so that the
+// writes of one bucket stay within a small span of the cursors and of the adjacency.
+// The order within every list is that of the direct placement, whatever the number
+// of workers.
+func (pg *pull) fill(layers []*graph.Layer, wc *weightCodes, newID []uint32, workers int) {
+	n := pg.n
+	next := make([]uint64, n)
+	copy(next, pg.off[:n])
+	nb := (n + bucketNodes - 1) / bucketNodes
+	shift := uint(bits.TrailingZeros(uint(bucketNodes)))
+	type run struct {
+		stage, sorted []staged
+		start         []int // len nb+1: bucket b is sorted[start[b]:start[b+1]]
+	}
+	runs := make([]run, workers)
+	for w := range runs {
+		runs[w] = run{stage: make([]staged, 0, fillBlock), sorted: make([]staged, fillBlock), start: make([]int, nb+1)}
+	}
+	coded := wc.weight != nil
+	for li, l := range layers {
+		u := uint32(0)
+		for int(u) < n {
+			// The next run of sources for each worker: about fillBlock edges, at
+			// least one source (a source with more edges than fillBlock gets a
+			// larger stage of its own).
+			bounds := make([]uint32, workers+1)
+			bounds[0] = u
+			for w := range workers {
+				e := 0
+				for int(u) < n && (e == 0 || e+l.OutDegree(u) <= fillBlock) {
+					e += l.OutDegree(u)
+					u++
+				}
+				bounds[w+1] = u
+			}
+			forChunks(workers, workers, func(w int) {
+				r := &runs[w]
+				r.stage = r.stage[:0]
+				clear(r.start)
+				for x := bounds[w]; x < bounds[w+1]; x++ {
+					adj, cnt := l.Out(x)
+					nu := newID[x]
+					for i, v := range adj {
+						var c uint32
+						if coded {
+							c = wc.code(li, cnt.At(i))
+						}
+						nv := newID[v]
+						r.stage = append(r.stage, staged{nv, nu, c})
+						r.start[nv>>shift+1]++
+					}
+				}
+				for b := 1; b <= nb; b++ {
+					r.start[b] += r.start[b-1]
+				}
+				if len(r.sorted) < len(r.stage) {
+					r.sorted = make([]staged, len(r.stage))
+				}
+				pos := slices.Clone(r.start[:nb])
+				for _, e := range r.stage {
+					b := e.nv >> shift
+					r.sorted[pos[b]] = e
+					pos[b]++
+				}
+			})
+			forChunks(nb, workers, func(b int) {
+				for w := range runs {
+					r := &runs[w]
+					for _, e := range r.sorted[r.start[b]:r.start[b+1]] {
+						j := next[e.nv]
+						next[e.nv]++
+						pg.adj[j] = e.nu
+						switch {
+						case pg.code != nil:
+							pg.code[j] = uint8(e.code)
+						case pg.code16 != nil:
+							pg.code16[j] = uint16(e.code)
+						case pg.wt != nil:
+							pg.wt[j] = wc.weight[e.code]
+						}
+					}
+				}
+			})
+		}
+	}
 }
 
 // maxCodes16 is the most weight codes that two bytes per edge hold (a variable so

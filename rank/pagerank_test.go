@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -707,5 +708,83 @@ func TestPageRankWeightStorage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPullFill checks pull.fill's rounds and buckets against placing every edge
+// directly, in the order the in-lists must have (layer by layer, actors ascending in
+// g's ids): with runs and buckets of a few edges and nodes, a source with more edges
+// than a run, and 1 to 3 workers, every list and weight comes out the same.
+func TestPullFill(t *testing.T) {
+	defer func(f, b int) { fillBlock, bucketNodes = f, b }(fillBlock, bucketNodes)
+	// A hub with 300 out-edges in the Retweets layer, larger than any run below.
+	var hub []prEdge
+	for v := range 300 {
+		hub = append(hub, prEdge{graph.Retweets, 7, uint32(v + 1), uint32(1 + v%5)})
+	}
+	graphs := map[string]*graph.Graph{"hub": prGraph(t, 400, hub)}
+	for seed := range uint64(4) {
+		graphs[fmt.Sprint("random ", seed)] = randomLayers(t, seed, 500)
+	}
+	for name, g := range graphs {
+		p := tightParams()
+		var kinds []graph.Kind
+		for k := range graph.NumKinds {
+			if g.Has(k) && p.LayerWeights[k] > 0 {
+				kinds = append(kinds, k)
+			}
+		}
+		for _, sz := range []struct{ block, bucket int }{{1 << 20, 1 << 16}, {7, 4}, {64, 1}, {1, 128}} {
+			for _, workers := range []int{1, 2, 3} {
+				fillBlock, bucketNodes = sz.block, sz.bucket
+				pg := buildPull(g, p, kinds, workers)
+				// The direct placement, from the same offsets and relabelling.
+				newID := make([]uint32, pg.n)
+				for v, u := range pg.perm {
+					newID[u] = uint32(v)
+				}
+				var wc weightCodes
+				var layers []*graph.Layer
+				for _, k := range kinds {
+					if l := g.Layer(k); l.Edges() > 0 {
+						layers = append(layers, l)
+					}
+				}
+				if pg.code != nil || pg.code16 != nil || pg.wt != nil {
+					wc = newWeightCodes(layers, p)
+				}
+				next := slices.Clone(pg.off[:pg.n])
+				adj := make([]uint32, len(pg.adj))
+				wt := make([]float64, len(pg.adj))
+				for li, l := range layers {
+					for u := range uint32(pg.n) {
+						a, cnt := l.Out(u)
+						for i, v := range a {
+							j := next[newID[v]]
+							next[newID[v]]++
+							adj[j] = newID[u]
+							if wc.weight != nil {
+								wt[j] = wc.weight[wc.code(li, cnt.At(i))]
+							}
+						}
+					}
+				}
+				for j := range adj {
+					var got float64
+					switch {
+					case pg.code != nil:
+						got = pg.wtab[pg.code[j]]
+					case pg.code16 != nil:
+						got = pg.wtab16[pg.code16[j]]
+					case pg.wt != nil:
+						got = pg.wt[j]
+					}
+					if pg.adj[j] != adj[j] || got != wt[j] {
+						t.Fatalf("%s, runs of %d edges, buckets of %d nodes, %d workers: entry %d is %d (weight %v), want %d (%v)",
+							name, sz.block, sz.bucket, workers, j, pg.adj[j], got, adj[j], wt[j])
+					}
+				}
+			}
+		}
 	}
 }
