@@ -260,9 +260,8 @@ type pull struct {
 	adj    []uint32  // in-neighbours in new ids
 	wt     []float64 // weights aligned with adj, when they vary and have no codes
 	code   []uint8   // weights aligned with adj as codes: the weight is wtab[code]
-	wtab   [256]float64
-	code16 []uint16 // as code, when there are more than 256 codes
-	wtab16 *[1 << 16]float64
+	code16 []uint16  // as code, when there are more than 256 codes
+	wtab   *[1 << 16]float64
 	scale  []float64 // Damping/out-weight (Damping/out-degree when uniform); len active
 	active int       // [0, active) have out-edges, [active, n) are dangling
 	chunks []int     // chunk c is the nodes [chunks[c], chunks[c+1])
@@ -387,15 +386,16 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	// most 256 codes, two when at most 65,536; else a float64 per edge.
 	if !uniform {
 		switch nc := len(wc.weight); {
-		case nc <= len(pg.wtab):
+		case nc <= 1<<8:
 			pg.code = make([]uint8, m)
-			copy(pg.wtab[:], wc.weight)
 		case nc <= maxCodes16:
 			pg.code16 = make([]uint16, m)
-			pg.wtab16 = new([1 << 16]float64)
-			copy(pg.wtab16[:], wc.weight)
 		default:
 			pg.wt = make([]float64, m)
+		}
+		if pg.wt == nil {
+			pg.wtab = new([1 << 16]float64)
+			copy(pg.wtab[:], wc.weight)
 		}
 	}
 	pg.fill(layers, &wc, newID, workers)
@@ -597,9 +597,9 @@ func pullRange[In, Out float](pg *pull, lo, hi int, cur []In, next []Out, rank [
 		var s float64
 		switch {
 		case code != nil:
-			s = gatherCoded(adj[a:z], code[a:z], &pg.wtab, cur)
+			s = gatherCoded(adj[a:z], code[a:z], pg.wtab, cur)
 		case code16 != nil:
-			s = gatherCoded16(adj[a:z], code16[a:z], pg.wtab16, cur)
+			s = gatherCoded(adj[a:z], code16[a:z], pg.wtab, cur)
 		case wt != nil:
 			s = gatherWeighted(adj[a:z], wt[a:z], cur)
 		default:
@@ -652,25 +652,9 @@ func gatherWeighted[In float](us []uint32, ws []float64, cur []In) float64 {
 }
 
 // gatherCoded returns Σ wtab[cs[i]]·cur[us[i]], in gatherWeighted's order, so that
-// both give the same sum bit for bit.
-func gatherCoded[In float](us []uint32, cs []uint8, wtab *[256]float64, cur []In) float64 {
-	var s0, s1, s2, s3 float64
-	cs = cs[:len(us)]
-	for len(us) >= 4 && len(cs) >= 4 {
-		s0 += wtab[cs[0]] * float64(cur[us[0]])
-		s1 += wtab[cs[1]] * float64(cur[us[1]])
-		s2 += wtab[cs[2]] * float64(cur[us[2]])
-		s3 += wtab[cs[3]] * float64(cur[us[3]])
-		us, cs = us[4:], cs[4:]
-	}
-	for i, u := range us {
-		s0 += wtab[cs[i]] * float64(cur[u])
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-// gatherCoded16 is gatherCoded with two-byte codes.
-func gatherCoded16[In float](us []uint32, cs []uint16, wtab *[1 << 16]float64, cur []In) float64 {
+// both give the same sum bit for bit. The table has an entry for every code of either
+// width, so indexing it needs no bounds check.
+func gatherCoded[In float, Code uint8 | uint16](us []uint32, cs []Code, wtab *[1 << 16]float64, cur []In) float64 {
 	var s0, s1, s2, s3 float64
 	cs = cs[:len(us)]
 	for len(us) >= 4 && len(cs) >= 4 {

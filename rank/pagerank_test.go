@@ -775,7 +775,7 @@ func TestPullFill(t *testing.T) {
 					case pg.code != nil:
 						got = pg.wtab[pg.code[j]]
 					case pg.code16 != nil:
-						got = pg.wtab16[pg.code16[j]]
+						got = pg.wtab[pg.code16[j]]
 					case pg.wt != nil:
 						got = pg.wt[j]
 					}
