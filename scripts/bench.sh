@@ -52,15 +52,13 @@ for s in $scales; do
   out="$work/run-s$s"
   rm -rf "$out"
   # --count-transform binary: every distinct edge weighs 1, like the peers'.
-  /usr/bin/time -v -o "$work/time-s$s.txt" "$work/clout" score --follows "$edges_file" --out "$out" \
-    --count-transform binary --damping "$damping" --tolerance "$tol" --max-iter 1000 \
-    --edges=false --top 0 --progress never 2>"$work/clout-s$s.log"
+  score=("$work/clout" score --follows "$edges_file" --count-transform binary --damping "$damping"
+    --tolerance "$tol" --max-iter 1000 --edges=false --top 0 --progress never)
+  /usr/bin/time -v -o "$work/time-s$s.txt" "${score[@]}" --out "$out" 2>"$work/clout-s$s.log"
   # The same run on one thread (GOMAXPROCS=1, --workers 1), for the per-core figures.
   out1="$work/run-s$s-1thread"
   rm -rf "$out1"
-  GOMAXPROCS=1 "$work/clout" score --follows "$edges_file" --out "$out1" --workers 1 \
-    --count-transform binary --damping "$damping" --tolerance "$tol" --max-iter 1000 \
-    --edges=false --top 0 --progress never 2>"$work/clout-s$s-1thread.log"
+  GOMAXPROCS=1 "${score[@]}" --out "$out1" --workers 1 2>"$work/clout-s$s-1thread.log"
   rss_kb=$(awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}' "$work/time-s$s.txt")
   wall=$(awk '/Elapsed \(wall/ {print $NF}' "$work/time-s$s.txt")
   rj="$out/run.json"
@@ -68,18 +66,14 @@ for s in $scales; do
   n=$(field "$rj" "d['graph']['users']")
   iters=$(field "$rj" "d['pagerank']['iterations']")
   raw=$(field "$rj" "d['inputs'][0]['records']")
-  t_ing=$(field "$rj" "d['timings_seconds']['ingest']")
-  t_bld=$(field "$rj" "d['timings_seconds']['build']")
-  t_pr=$(field "$rj" "d['timings_seconds']['score.pagerank']")
-  t_prb=$(field "$rj" "d['timings_seconds']['score.pagerank.build']")
-  t_pri=$(field "$rj" "d['timings_seconds']['score.pagerank.iterate']")
+  # tj RUN_JSON STAGE: a stage's seconds from run.json's timings.
+  tj() { field "$1" "d['timings_seconds']['$2']"; }
   rj1="$out1/run.json"
-  t1_bld=$(field "$rj1" "d['timings_seconds']['build']")
-  t1_pr=$(field "$rj1" "d['timings_seconds']['score.pagerank']")
-  t1_prb=$(field "$rj1" "d['timings_seconds']['score.pagerank.build']")
-  t1_pri=$(field "$rj1" "d['timings_seconds']['score.pagerank.iterate']")
+  t_ing=$(tj "$rj" ingest); t_bld=$(tj "$rj" build); t_wr=$(tj "$rj" write)
+  t_pr=$(tj "$rj" score.pagerank); t_prb=$(tj "$rj" score.pagerank.build); t_pri=$(tj "$rj" score.pagerank.iterate)
+  t1_bld=$(tj "$rj1" build)
+  t1_pr=$(tj "$rj1" score.pagerank); t1_prb=$(tj "$rj1" score.pagerank.build); t1_pri=$(tj "$rj1" score.pagerank.iterate)
   t_sig=$(field "$rj" "d['timings_seconds']['score.signals']+d['timings_seconds']['score.scale']")
-  t_wr=$(field "$rj" "d['timings_seconds']['write']")
   echo "## R-MAT scale $s, edge factor $ef, seed $seed: $n users, $raw edges in the file, $m distinct"
   echo
   echo "| stage | time | rate |"
