@@ -233,13 +233,6 @@ func PageRank(g *graph.Graph, p PageRankParams, prog graph.Progress) (PageRankRe
 	return rank, nil
 }
 
-// scatterRanges is the number of ranges of new ids per worker that the in-adjacency
-// is filled by, each in one pass over the out-lists. More ranges keep each pass's
-// counters and slots closer in cache, but every pass reads all the out-lists and
-// their new ids again; on the loaded 2-core machine of docs/BENCHMARKS.md 4 per
-// worker was no faster than 1.
-var scatterRanges = 1
-
 // float32Until is the total change above which contributions are kept as float32.
 const float32Until = 1e-5
 
@@ -354,14 +347,12 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 
 	// In-degrees, in new ids, counted over the out-lists (PageRank reads no in-CSR:
 	// a graph from Builder.BuildOut has none), prefix-summed into offsets.
-	// Each worker scans every out-list and takes the targets in its own range of new
-	// ids, so that no two write the same counter or slot, and the order in which a
-	// list is filled does not depend on the workers.
+	// Each worker scans every out-list and counts the targets in its own range of
+	// new ids, so that no two write the same counter.
 	pg.off = make([]uint64, n+1)
-	ranges := scatterRanges * workers
-	nodeBounds := make([]uint32, ranges+1)
+	nodeBounds := make([]uint32, workers+1)
 	for w := range nodeBounds {
-		nodeBounds[w] = uint32(uint64(n) * uint64(w) / uint64(ranges))
+		nodeBounds[w] = uint32(uint64(n) * uint64(w) / uint64(workers))
 	}
 	byTarget(nodeBounds, workers, func(lo, hi uint32) {
 		for _, l := range layers {
