@@ -14,9 +14,18 @@ import (
 // added edge, the graph's memory per added edge (Graph.Bytes: out- and in-CSR,
 // one-byte counts) and what Build allocates per added edge besides (alloc-B/edge:
 // offsets, the fill, the 4-byte merge counts before packing).
+//
+// The "out" runs are BuildOut, the out-CSRs alone, as `clout score` builds them.
 func BenchmarkBuild(b *testing.B) {
-	for _, scale := range []int{16, 20} {
-		b.Run(fmt.Sprintf("scale=%d,ef=16", scale), func(b *testing.B) {
+	for _, c := range []struct {
+		scale int
+		out   bool
+	}{{16, false}, {18, true}, {20, false}, {20, true}} {
+		scale, build, name := c.scale, (*Builder).Build, ""
+		if c.out {
+			build, name = (*Builder).BuildOut, ",out"
+		}
+		b.Run(fmt.Sprintf("scale=%d,ef=16%s", scale, name), func(b *testing.B) {
 			var src, dst []uint32
 			if err := rmat.Generate(scale, 16, 1, func(s, d uint32) error {
 				src, dst = append(src, s), append(dst, d)
@@ -41,7 +50,7 @@ func BenchmarkBuild(b *testing.B) {
 				before := ms.TotalAlloc
 				b.StartTimer()
 				var err error
-				if g, err = bl.Build(0, nil); err != nil {
+				if g, err = build(&bl, 0, nil); err != nil {
 					b.Fatal(err)
 				}
 				b.StopTimer()

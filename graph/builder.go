@@ -153,48 +153,9 @@ func buildLayer(k Kind, n int, e *edgeBuf, workers int, release func(), withIn b
 	l := &Layer{kind: k, n: n}
 	m := e.src.len()
 
-	// Count out-degrees and prefix-sum them into offsets.
-	off := make([]uint64, n+1)
-	e.src.each(func(_ int, s uint32) { off[s+1]++ })
-	for i := 1; i <= n; i++ {
-		off[i] += off[i-1]
-	}
-
-	// Fill: place each edge at its source's next free slot.
-	adj := make([]uint32, m)
-	var cnt []uint32
-	var ts []int64
-	if e.hasCnt {
-		cnt = make([]uint32, m)
-	}
-	if e.hasTS {
-		ts = make([]int64, m)
-	}
-	next := make([]uint64, n)
-	copy(next, off[:n])
-	// Chunk by chunk, so that each added chunk can be freed once placed.
-	for c := range e.src.chunks {
-		srcs, dsts := e.src.chunks[c], e.dst.chunks[c]
-		for i, s := range srcs {
-			j := next[s]
-			next[s]++
-			adj[j] = dsts[i]
-			if cnt != nil {
-				cnt[j] = e.cnt.chunks[c][i]
-			}
-			if ts != nil {
-				ts[j] = e.ts.chunks[c][i]
-			}
-		}
-		e.src.chunks[c], e.dst.chunks[c] = nil, nil
-		if e.hasCnt {
-			e.cnt.chunks[c] = nil
-		}
-		if e.hasTS {
-			e.ts.chunks[c] = nil
-		}
-	}
-	next = nil
+	// Count out-degrees and prefix-sum them into offsets, then place each edge at its
+	// source's next free slot (countAndFill).
+	off, adj, cnt, ts := countAndFill(n, e, workers)
 	*e = edgeBuf{present: e.present}
 	release()
 
@@ -207,9 +168,10 @@ func buildLayer(k Kind, n int, e *edgeBuf, workers int, release func(), withIn b
 	}
 	hasDup := parallelRanges(off, workers, func(lo, hi int) bool {
 		dup := false
+		var scratch []uint32
 		for u := lo; u < hi; u++ {
 			a, z := off[u], off[u+1]
-			if sortSegment(adj[a:z], sub(cnt, a, z), sub64(first, a, z), sub64(last, a, z)) {
+			if sortSegment(adj[a:z], sub(cnt, a, z), sub64(first, a, z), sub64(last, a, z), &scratch) {
 				dup = true
 			}
 		}
@@ -421,4 +383,100 @@ func parallelRanges(off []uint64, workers int, f func(lo, hi int) bool) bool {
 	}
 	wg.Wait()
 	return result
+}
+
+// countAndFill makes the unsorted out-CSR of an edge buffer: the offsets (out-degrees
+// prefix-summed) and the targets, counts and times placed at their sources' slots.
+// The buffer's chunks are freed as they are placed.
+//
+// Worker w takes the chunks w, w+workers, …: it counts their sources' edges into a
+// degree array of its own, and then places their edges with cursors of its own, which
+// start each list where the edges of the workers before it end. No two workers write
+// the same slot or cursor, without atomics, and none scans another's chunks. The
+// order within a list is thus not the order the edges were added in; the sort and
+// merge that follow make the result the same whatever that order (the merge sums
+// counts and takes the earliest and latest times, neither of which depends on it).
+func countAndFill(n int, e *edgeBuf, workers int) (off []uint64, adj, cnt []uint32, ts []int64) {
+	m := e.src.len()
+	chunks := e.src.chunks
+	workers = max(1, min(workers, len(chunks)))
+	deg := make([][]uint32, workers)
+	doWorkers(workers, func(w int) {
+		d := make([]uint32, n)
+		for c := w; c < len(chunks); c += workers {
+			for _, s := range chunks[c] {
+				d[s]++
+			}
+		}
+		deg[w] = d
+	})
+	off = make([]uint64, n+1)
+	cur := make([][]uint64, workers)
+	for w := range cur {
+		cur[w] = make([]uint64, n)
+	}
+	for u := range n {
+		o := off[u]
+		for w, d := range deg {
+			cur[w][u] = o
+			o += uint64(d[u])
+		}
+		off[u+1] = o
+	}
+	deg = nil
+
+	adj = make([]uint32, m)
+	if e.hasCnt {
+		cnt = make([]uint32, m)
+	}
+	if e.hasTS {
+		ts = make([]int64, m)
+	}
+	doWorkers(workers, func(w int) {
+		next := cur[w]
+		for c := w; c < len(chunks); c += workers {
+			srcs, dsts := chunks[c], e.dst.chunks[c]
+			var cs []uint32
+			var tc []int64
+			if cnt != nil {
+				cs = e.cnt.chunks[c]
+			}
+			if ts != nil {
+				tc = e.ts.chunks[c]
+			}
+			for i, s := range srcs {
+				j := next[s]
+				next[s]++
+				adj[j] = dsts[i]
+				if cs != nil {
+					cnt[j] = cs[i]
+				}
+				if tc != nil {
+					ts[j] = tc[i]
+				}
+			}
+			chunks[c], e.dst.chunks[c] = nil, nil
+			if e.hasCnt {
+				e.cnt.chunks[c] = nil
+			}
+			if e.hasTS {
+				e.ts.chunks[c] = nil
+			}
+		}
+	})
+	return off, adj, cnt, ts
+}
+
+// doWorkers runs f(0), …, f(workers-1) at once, f(0) on the caller's goroutine.
+func doWorkers(workers int, f func(w int)) {
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(w)
+		}()
+	}
+	f(0)
+	wg.Wait()
 }
