@@ -343,29 +343,60 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 			pg.scale[v] = p.Damping / outW[u]
 		}
 	}
+	// Ranges of sources (g's ids) of about equal out-edges, one per worker.
+	srcBounds := make([]uint32, workers+1)
+	srcBounds[workers] = uint32(n)
+	var total, seen uint64
+	for _, d := range deg {
+		total += uint64(d)
+	}
+	w := 1
+	for u, d := range deg {
+		for w < workers && seen >= total*uint64(w)/uint64(workers) {
+			srcBounds[w] = uint32(u)
+			w++
+		}
+		seen += uint64(d)
+	}
+	for ; w < workers; w++ {
+		srcBounds[w] = uint32(n)
+	}
 	deg, outW = nil, nil
 
 	// In-degrees, in new ids, counted over the out-lists (PageRank reads no in-CSR:
-	// a graph from Builder.BuildOut has none), prefix-summed into offsets.
-	// Each worker scans every out-list and counts the targets in its own range of
-	// new ids, so that no two write the same counter.
+	// a graph from Builder.BuildOut has none), prefix-summed into offsets. Each
+	// worker counts the targets of its own range of sources, worker 0 into the
+	// offsets and the others into arrays of their own, added up after.
 	pg.off = make([]uint64, n+1)
-	nodeBounds := make([]uint32, workers+1)
-	for w := range nodeBounds {
-		nodeBounds[w] = uint32(uint64(n) * uint64(w) / uint64(workers))
-	}
-	byTarget(nodeBounds, workers, func(lo, hi uint32) {
+	counts := make([][]uint32, workers)
+	forChunks(workers, workers, func(w int) {
+		lo, hi := srcBounds[w], srcBounds[w+1]
+		var d []uint32
+		if w > 0 {
+			d = make([]uint32, n)
+			counts[w] = d
+		}
 		for _, l := range layers {
-			for u := range uint32(n) {
+			for u := lo; u < hi; u++ {
 				adj, _ := l.Out(u)
-				for _, v := range adj {
-					if nv := newID[v]; nv >= lo && nv < hi {
-						pg.off[nv+1]++
+				if w == 0 {
+					for _, v := range adj {
+						pg.off[newID[v]+1]++
+					}
+				} else {
+					for _, v := range adj {
+						d[newID[v]]++
 					}
 				}
 			}
 		}
 	})
+	for _, d := range counts[1:] {
+		for v, c := range d {
+			pg.off[v+1] += uint64(c)
+		}
+	}
+	counts = nil
 	for v := 1; v <= n; v++ {
 		pg.off[v] += pg.off[v-1]
 	}
@@ -569,11 +600,6 @@ func (wc *weightCodes) code(li int, c uint32) uint32 {
 	}
 	j, _ := slices.BinarySearch(wc.large[li], c)
 	return wc.base[li] + wc.small[li] + uint32(j)
-}
-
-// byTarget runs f on the ranges [bounds[i], bounds[i+1]) with workers goroutines.
-func byTarget(bounds []uint32, workers int, f func(lo, hi uint32)) {
-	forChunks(len(bounds)-1, workers, func(i int) { f(bounds[i], bounds[i+1]) })
 }
 
 type float interface{ ~float32 | ~float64 }
