@@ -541,7 +541,7 @@ func BenchmarkPageRank(b *testing.B) {
 	for _, bc := range []struct {
 		scale, ef int
 		multi     bool
-	}{{16, 16, false}, {20, 16, false}, {16, 16, true}, {20, 16, true}} {
+	}{{16, 16, false}, {18, 16, false}, {20, 16, false}, {16, 16, true}, {18, 16, true}, {20, 16, true}} {
 		name := fmt.Sprintf("scale=%d,ef=%d", bc.scale, bc.ef)
 		if bc.multi {
 			name += ",layers=5"
@@ -711,12 +711,15 @@ func TestPageRankWeightStorage(t *testing.T) {
 	}
 }
 
-// TestPullFill checks pull.fill's rounds and buckets against placing every edge
-// directly, in the order the in-lists must have (layer by layer, actors ascending in
-// g's ids): with runs and buckets of a few edges and nodes, a source with more edges
-// than a run, and 1 to 3 workers, every list and weight comes out the same.
+// TestPullFill checks pull.fill's rounds and buckets, and pull.fillDirect's
+// per-worker cursors, against placing every edge directly on one goroutine, in the
+// order the in-lists must have (layer by layer, actors ascending in g's ids): with
+// runs and buckets of a few edges and nodes, a source with more edges than a run,
+// and 1 to 3 workers, every list and weight comes out the same.
 func TestPullFill(t *testing.T) {
-	defer func(f, b int) { fillBlock, bucketNodes = f, b }(fillBlock, bucketNodes)
+	defer func(f, b int, d func(uint64) bool) {
+		fillBlock, bucketNodes, directFill = f, b, d
+	}(fillBlock, bucketNodes, directFill)
 	// A hub with 300 out-edges in the Retweets layer, larger than any run below.
 	var hub []prEdge
 	for v := range 300 {
@@ -734,9 +737,15 @@ func TestPullFill(t *testing.T) {
 				kinds = append(kinds, k)
 			}
 		}
-		for _, sz := range []struct{ block, bucket int }{{1 << 20, 1 << 16}, {7, 4}, {64, 1}, {1, 128}} {
+		for _, sz := range []struct {
+			direct        bool
+			block, bucket int
+		}{{true, 0, 0}, {false, 1 << 20, 1 << 16}, {false, 7, 4}, {false, 64, 1}, {false, 1, 128}} {
 			for _, workers := range []int{1, 2, 3} {
-				fillBlock, bucketNodes = sz.block, sz.bucket
+				directFill = func(uint64) bool { return sz.direct }
+				if !sz.direct {
+					fillBlock, bucketNodes = sz.block, sz.bucket
+				}
 				pg := buildPull(g, p, kinds, workers)
 				// The direct placement, from the same offsets and relabelling.
 				newID := make([]uint32, pg.n)
@@ -780,8 +789,8 @@ func TestPullFill(t *testing.T) {
 						got = pg.wt[j]
 					}
 					if pg.adj[j] != adj[j] || got != wt[j] {
-						t.Fatalf("%s, runs of %d edges, buckets of %d nodes, %d workers: entry %d is %d (weight %v), want %d (%v)",
-							name, sz.block, sz.bucket, workers, j, pg.adj[j], got, adj[j], wt[j])
+						t.Fatalf("%s, direct %v, runs of %d edges, buckets of %d nodes, %d workers: entry %d is %d (weight %v), want %d (%v)",
+							name, sz.direct, sz.block, sz.bucket, workers, j, pg.adj[j], got, adj[j], wt[j])
 					}
 				}
 			}
