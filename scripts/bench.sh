@@ -79,7 +79,7 @@ for s in $scales; do
   echo "| stage | time | rate |"
   echo "| --- | --- | --- |"
   awk -v b="$bytes" -v r="$raw" -v t="$t_ing" 'BEGIN {printf "| ingest (gzip edge list, %.0f MB) | %.2f s | %.1f MB/s, %.1f M edges/s |\n", b/1e6, t, b/1e6/t, r/1e6/t}'
-  awk -v m="$m" -v t="$t_bld" -v r="$raw" 'BEGIN {printf "| build (CSR out+in, merge) | %.2f s | %.1f M edges/s |\n", t, r/1e6/t}'
+  awk -v m="$m" -v t="$t_bld" -v r="$raw" 'BEGIN {printf "| build (out-CSRs: fill, sort, merge) | %.2f s | %.1f M edges/s |\n", t, r/1e6/t}'
   awk -v m="$m" -v t="$t_prb" -v t1="$t1_prb" 'BEGIN {printf "| PageRank build (relabelled in-adjacency), 2 threads / 1 | %.2f s / %.2f s | %.1f / %.1f ns/edge |\n", t, t1, t*1e9/m, t1*1e9/m}'
   awk -v m="$m" -v t="$t_pri" -v t1="$t1_pri" -v i="$iters" 'BEGIN {printf "| PageRank, %d iterations to L1 < '"$tol"', 2 threads / 1 | %.2f s / %.2f s | %.2f / %.2f ns/edge/iter |\n", i, t, t1, t*1e9/m/i, t1*1e9/m/i}'
   awk -v n="$n" -v t="$t_sig" 'BEGIN {printf "| signals and scaling | %.2f s | %.1f M users/s |\n", t, n/1e6/t}'
