@@ -219,43 +219,73 @@ func (p *jsonParser) enter(open byte, what string, seg pathSeg) bool {
 		p.shapeAt(p.i, "expected %s, got %s", what, p.describe(p.i))
 		return false
 	}
+	if !p.descend() {
+		return false
+	}
+	p.path = append(p.path, seg)
+	return true
+}
+
+// descend moves past the opening bracket at the current byte, counting one more
+// container open; deeper than maxJSONDepth is a syntax error.
+func (p *jsonParser) descend() bool {
 	if p.depth++; p.depth > maxJSONDepth {
-		p.syntaxAt(p.i, "values nested more than %d deep", maxJSONDepth)
+		p.tooDeep()
 		return false
 	}
 	p.i++
-	p.path = append(p.path, seg)
 	return true
+}
+
+// tooDeep records that values nest more than maxJSONDepth deep. (Not inlined, so
+// that descend is.)
+//
+//go:noinline
+func (p *jsonParser) tooDeep() {
+	p.syntaxAt(p.i, "values nested more than %d deep", maxJSONDepth)
+}
+
+// more moves to the next member or element of the container entered last, which
+// the byte end closes: past the ',' after the one before, if any. At end it
+// leaves the container and returns false; on an error it returns false too.
+func (p *jsonParser) more(end byte) bool {
+	if p.err != nil {
+		return false
+	}
+	c := p.ws()
+	if c == end {
+		p.i++
+		p.path = p.path[:len(p.path)-1]
+		p.depth--
+		return false
+	}
+	if p.path[len(p.path)-1].n > 0 {
+		if c != ',' {
+			p.sepError(end)
+			return false
+		}
+		p.i++
+	}
+	return true
+}
+
+// sepError records that the byte after a member or element of the container that
+// end closes is neither ',' nor end.
+func (p *jsonParser) sepError(end byte) {
+	if end == '}' {
+		p.syntaxAt(p.i, "expected ',' or '}' after an object member, got %s", p.near())
+	} else {
+		p.syntaxAt(p.i, "expected ',' or ']' after an array element, got %s", p.near())
+	}
 }
 
 // next moves to the next member of the object entered last and returns its key; at
 // the closing brace, or on an error, it returns false.
 func (p *jsonParser) next() ([]byte, bool) {
-	if p.err != nil {
+	if !p.more('}') {
 		return nil, false
 	}
-	s := &p.path[len(p.path)-1]
 	c := p.ws()
-	if s.n > 0 {
-		switch c {
-		case ',':
-			p.i++
-			c = p.ws()
-		case '}':
-			p.i++
-			p.path = p.path[:len(p.path)-1]
-			p.depth--
-			return nil, false
-		default:
-			p.syntaxAt(p.i, "expected ',' or '}' after an object member, got %s", p.near())
-			return nil, false
-		}
-	} else if c == '}' {
-		p.i++
-		p.path = p.path[:len(p.path)-1]
-		p.depth--
-		return nil, false
-	}
 	if c != '"' {
 		p.syntaxAt(p.i, "expected a member name in double quotes, got %s", p.near())
 		return nil, false
@@ -272,6 +302,7 @@ func (p *jsonParser) next() ([]byte, bool) {
 		return nil, false
 	}
 	p.i++
+	s := &p.path[len(p.path)-1]
 	s.key = key
 	s.n++
 	return key, true
@@ -284,31 +315,10 @@ func (p *jsonParser) arr() bool { return p.enter('[', "an array", pathSeg{array:
 // elem moves to the next element of the array entered last; at the closing
 // bracket, or on an error, it returns false.
 func (p *jsonParser) elem() bool {
-	if p.err != nil {
+	if !p.more(']') {
 		return false
 	}
-	s := &p.path[len(p.path)-1]
-	c := p.ws()
-	if s.n > 0 {
-		switch c {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
-			p.path = p.path[:len(p.path)-1]
-			p.depth--
-			return false
-		default:
-			p.syntaxAt(p.i, "expected ',' or ']' after an array element, got %s", p.near())
-			return false
-		}
-	} else if c == ']' {
-		p.i++
-		p.path = p.path[:len(p.path)-1]
-		p.depth--
-		return false
-	}
-	s.n++
+	p.path[len(p.path)-1].n++
 	return true
 }
 
@@ -436,30 +446,34 @@ func (p *jsonParser) skip() {
 		return
 	}
 	switch c {
-	case '{':
-		if p.depth++; p.depth > maxJSONDepth {
-			p.syntaxAt(p.i, "values nested more than %d deep", maxJSONDepth)
+	case '{', '[':
+		if !p.descend() {
 			return
 		}
-		p.i++
-		if p.ws() == '}' {
+		obj, end := c == '{', byte(']')
+		if obj {
+			end = '}'
+		}
+		if p.ws() == end {
 			p.i++
 			p.depth--
 			return
 		}
 		for {
-			if p.ws() != '"' {
-				p.syntaxAt(p.i, "expected a member name in double quotes, got %s", p.near())
-				return
+			if obj {
+				if p.ws() != '"' {
+					p.syntaxAt(p.i, "expected a member name in double quotes, got %s", p.near())
+					return
+				}
+				if _, _, ok := p.scanString(); !ok {
+					return
+				}
+				if p.ws() != ':' {
+					p.syntaxAt(p.i, "expected ':' after the member name, got %s", p.near())
+					return
+				}
+				p.i++
 			}
-			if _, _, ok := p.scanString(); !ok {
-				return
-			}
-			if p.ws() != ':' {
-				p.syntaxAt(p.i, "expected ':' after the member name, got %s", p.near())
-				return
-			}
-			p.i++
 			p.skip()
 			if p.err != nil {
 				return
@@ -467,40 +481,12 @@ func (p *jsonParser) skip() {
 			switch p.ws() {
 			case ',':
 				p.i++
-			case '}':
+			case end:
 				p.i++
 				p.depth--
 				return
 			default:
-				p.syntaxAt(p.i, "expected ',' or '}' after an object member, got %s", p.near())
-				return
-			}
-		}
-	case '[':
-		if p.depth++; p.depth > maxJSONDepth {
-			p.syntaxAt(p.i, "values nested more than %d deep", maxJSONDepth)
-			return
-		}
-		p.i++
-		if p.ws() == ']' {
-			p.i++
-			p.depth--
-			return
-		}
-		for {
-			p.skip()
-			if p.err != nil {
-				return
-			}
-			switch p.ws() {
-			case ',':
-				p.i++
-			case ']':
-				p.i++
-				p.depth--
-				return
-			default:
-				p.syntaxAt(p.i, "expected ',' or ']' after an array element, got %s", p.near())
+				p.sepError(end)
 				return
 			}
 		}
