@@ -308,6 +308,51 @@ func (p *jsonParser) next() ([]byte, bool) {
 	return key, true
 }
 
+// object enters an object that must be there: null is a shape error too. It
+// returns the object's offset in the record, for messages about the object as a
+// whole.
+func (p *jsonParser) object() (at int, ok bool) {
+	p.ws()
+	at = p.i
+	if !p.obj() {
+		if p.err == nil {
+			p.shapeAt(at, "expected an object, got null")
+		}
+		return at, false
+	}
+	return at, true
+}
+
+// objects reads an array of objects, or null. f reads each element, entered by
+// object (which see) and given its offset, by visiting its members with next.
+func (p *jsonParser) objects(f func(at int)) {
+	if !p.arr() {
+		return
+	}
+	for p.elem() {
+		at, ok := p.object()
+		if !ok {
+			return
+		}
+		f(at)
+	}
+}
+
+// only visits the members of an object, or null, reading the member key with f
+// and skipping the others.
+func (p *jsonParser) only(key string, f func()) {
+	if !p.obj() {
+		return
+	}
+	for k, ok := p.next(); ok; k, ok = p.next() {
+		if string(k) == key {
+			f()
+		} else {
+			p.skip()
+		}
+	}
+}
+
 // arr enters an array. It returns false for null (consumed) or for another kind of
 // value (a shape error).
 func (p *jsonParser) arr() bool { return p.enter('[', "an array", pathSeg{array: true}) }
