@@ -219,16 +219,7 @@ func (ar *archiveReader) parseTweet(p *jsonParser) {
 				ar.id = id
 			}
 		case "created_at":
-			p.ws()
-			i := p.i
-			if s := p.str(); s != nil {
-				t, ok := parseArchiveTime(s)
-				if !ok {
-					if t, ok = parseISOTime(s); !ok {
-						p.shapeAt(i, "expected a time like \"Thu Nov 03 08:50:26 +0000 2022\", got %s", quote(s))
-						return
-					}
-				}
+			if t, ok := p.time(parseTweetTime, `a time like "Thu Nov 03 08:50:26 +0000 2022"`); ok {
 				ar.t = t
 			}
 		case "full_text", "text":
@@ -331,6 +322,15 @@ func (ar *archiveReader) apply() error {
 	}
 	ar.rep.Ignored++
 	return nil
+}
+
+// parseTweetTime reads an archived tweet's created_at: an archive time, or else
+// RFC 3339.
+func parseTweetTime(b []byte) (int64, bool) {
+	if t, ok := parseArchiveTime(b); ok {
+		return t, true
+	}
+	return parseISOTime(b)
 }
 
 // rtHandle returns the handle of "RT @handle: …", or nil.

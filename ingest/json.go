@@ -449,6 +449,24 @@ func (p *jsonParser) id() []byte {
 	return id
 }
 
+// time reads a time: a string that parse reads, or null (ok is false). A string
+// that parse rejects is a shape error, "expected want, got" the string.
+func (p *jsonParser) time(parse func([]byte) (int64, bool), want string) (t int64, ok bool) {
+	p.ws()
+	at := p.i
+	s := p.str()
+	if s == nil {
+		return 0, false
+	}
+	if t, ok = parse(s); !ok {
+		p.shapeAt(at, "expected %s, got %s", want, quote(s))
+	}
+	return t, ok
+}
+
+// isoTime reads an RFC 3339 time, or null (ok is false).
+func (p *jsonParser) isoTime() (int64, bool) { return p.time(parseISOTime, "a time as RFC 3339") }
+
 // int reads an integer; ok is false for null. Archives write numbers as strings
 // ("5"), which are read too.
 func (p *jsonParser) int() (int64, bool) {

@@ -231,18 +231,7 @@ func (mr *mastoReader) refs(p *jsonParser, dst [][]byte) [][]byte {
 }
 
 func (mr *mastoReader) published(p *jsonParser) {
-	p.ws()
-	i := p.i
-	s := p.str()
-	if s == nil {
-		return
-	}
-	t, ok := parseISOTime(s)
-	if !ok {
-		p.shapeAt(i, "expected a time as RFC 3339, got %s", quote(s))
-		return
-	}
-	if mr.t == graph.NoTime {
+	if t, ok := p.isoTime(); ok && mr.t == graph.NoTime {
 		mr.t = t
 	}
 }

@@ -70,14 +70,7 @@ func (rd *v2Reader) member(p *jsonParser, k []byte, t *v2Tweet, u *v2User) {
 	case "in_reply_to_user_id":
 		t.replyTo = p.id()
 	case "created_at":
-		p.ws()
-		i := p.i
-		if s := p.str(); s != nil {
-			ts, ok := parseISOTime(s)
-			if !ok {
-				p.shapeAt(i, "expected a time as RFC 3339, got %s", quote(s))
-				return
-			}
+		if ts, ok := p.isoTime(); ok {
 			t.t = ts
 		}
 	case "text":
@@ -247,13 +240,7 @@ func (rd *v2Reader) parseTwarc(p *jsonParser) {
 		case "url":
 			rd.url = p.str()
 		case "retrieved_at":
-			p.ws()
-			i := p.i
-			if s := p.str(); s != nil {
-				t, ok := parseISOTime(s)
-				if !ok {
-					p.shapeAt(i, "expected a time as RFC 3339, got %s", quote(s))
-				}
+			if t, ok := p.isoTime(); ok {
 				rd.asOf = t
 			}
 		default:
