@@ -350,13 +350,8 @@ func rtHandle(text []byte) []byte {
 }
 
 func (ar *archiveReader) tweet() error {
-	if !ar.o.inWindow(ar.t) {
-		ar.rep.OutOfWindow++
-		return nil
-	}
-	post := PostKey(ar.id)
-	if ar.s.seenPost(ar.plat, post) {
-		ar.rep.Duplicates++
+	post, ok := ar.newPost(ar.id, ar.t)
+	if !ok {
 		return nil
 	}
 	ar.authored(ar.owner, post)

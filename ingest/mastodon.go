@@ -319,17 +319,12 @@ func (mr *mastoReader) apply() error {
 }
 
 func (mr *mastoReader) create() error {
-	if !mr.o.inWindow(mr.t) {
-		mr.rep.OutOfWindow++
-		return nil
-	}
 	id := mr.objID
 	if id == nil {
 		id = mr.object
 	}
-	post := PostKey(id)
-	if mr.s.seenPost(mr.plat, post) {
-		mr.rep.Duplicates++
+	post, ok := mr.newPost(id, mr.t)
+	if !ok {
 		return nil
 	}
 	a, err := mr.user(canonicalActor(mr.actor))
