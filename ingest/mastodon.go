@@ -200,16 +200,7 @@ func (mr *mastoReader) ref(p *jsonParser) []byte {
 		return p.str()
 	}
 	var id []byte
-	if !p.obj() {
-		return nil
-	}
-	for k, ok := p.next(); ok; k, ok = p.next() {
-		if string(k) == "id" {
-			id = p.str()
-		} else {
-			p.skip()
-		}
-	}
+	p.only("id", func() { id = p.str() })
 	return id
 }
 
