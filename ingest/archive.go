@@ -219,16 +219,7 @@ func (ar *archiveReader) parseTweet(p *jsonParser) {
 				ar.id = id
 			}
 		case "created_at":
-			p.ws()
-			i := p.i
-			if s := p.str(); s != nil {
-				t, ok := parseArchiveTime(s)
-				if !ok {
-					if t, ok = parseISOTime(s); !ok {
-						p.shapeAt(i, "expected a time like \"Thu Nov 03 08:50:26 +0000 2022\", got %s", quote(s))
-						return
-					}
-				}
+			if t, ok := p.time(parseTweetTime, `a time like "Thu Nov 03 08:50:26 +0000 2022"`); ok {
 				ar.t = t
 			}
 		case "full_text", "text":
@@ -248,64 +239,41 @@ func (ar *archiveReader) parseTweet(p *jsonParser) {
 		case "in_reply_to_screen_name":
 			ar.replyName = p.str()
 		case "entities":
-			if !p.obj() {
-				continue
-			}
-			for k, ok := p.next(); ok; k, ok = p.next() {
-				if string(k) != "user_mentions" || !p.arr() {
-					if string(k) != "user_mentions" {
-						p.skip()
-					}
-					continue
-				}
-				for p.elem() {
-					var m v2Mention
-					p.ws()
-					i := p.i
-					if !p.obj() {
-						if p.err == nil {
-							p.shapeAt(i, "expected an object, got null")
-						}
-						return
-					}
-					for k, ok := p.next(); ok; k, ok = p.next() {
-						switch string(k) {
-						case "id_str":
-							m.id = p.id()
-						case "id":
-							if id := p.id(); m.id == nil {
-								m.id = id
-							}
-						case "screen_name":
-							m.username = p.str()
-						default:
-							p.skip()
-						}
-					}
-					if p.err == nil && m.id == nil {
-						p.shapeAt(i, "a user mention without an id")
-						return
-					}
-					ar.mentions = append(ar.mentions, m)
-				}
-			}
+			p.only("user_mentions", func() {
+				p.objects(func(at int) { ar.parseMention(p, at) })
+			})
 		default:
 			p.skip()
 		}
 	}
 }
 
-func (ar *archiveReader) parseManifest(p *jsonParser) {
-	if !p.obj() {
-		return
-	}
+// parseMention reads an element of entities.user_mentions, entered, at offset at.
+func (ar *archiveReader) parseMention(p *jsonParser, at int) {
+	var m v2Mention
 	for k, ok := p.next(); ok; k, ok = p.next() {
-		if string(k) == "userInfo" {
-			ar.parseFields(p, "accountId", &ar.id, "userName", &ar.handle)
-		} else {
+		switch string(k) {
+		case "id_str":
+			m.id = p.id()
+		case "id":
+			if id := p.id(); m.id == nil {
+				m.id = id
+			}
+		case "screen_name":
+			m.username = p.str()
+		default:
 			p.skip()
 		}
 	}
+	if p.err == nil && m.id == nil {
+		p.shapeAt(at, "a user mention without an id")
+		return
+	}
+	ar.mentions = append(ar.mentions, m)
+}
+
+func (ar *archiveReader) parseManifest(p *jsonParser) {
+	p.only("userInfo", func() { ar.parseFields(p, "accountId", &ar.id, "userName", &ar.handle) })
 }
 
 func (ar *archiveReader) apply() error {
@@ -356,6 +324,15 @@ func (ar *archiveReader) apply() error {
 	return nil
 }
 
+// parseTweetTime reads an archived tweet's created_at: an archive time, or else
+// RFC 3339.
+func parseTweetTime(b []byte) (int64, bool) {
+	if t, ok := parseArchiveTime(b); ok {
+		return t, true
+	}
+	return parseISOTime(b)
+}
+
 // rtHandle returns the handle of "RT @handle: …", or nil.
 func rtHandle(text []byte) []byte {
 	if !bytes.HasPrefix(text, []byte("RT @")) {
@@ -373,13 +350,8 @@ func rtHandle(text []byte) []byte {
 }
 
 func (ar *archiveReader) tweet() error {
-	if !ar.o.inWindow(ar.t) {
-		ar.rep.OutOfWindow++
-		return nil
-	}
-	post := PostKey(ar.id)
-	if ar.s.seenPost(ar.plat, post) {
-		ar.rep.Duplicates++
+	post, ok := ar.newPost(ar.id, ar.t)
+	if !ok {
 		return nil
 	}
 	ar.authored(ar.owner, post)

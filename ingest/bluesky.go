@@ -110,16 +110,7 @@ func (br *bskyReader) parse(p *jsonParser) {
 		case "commit":
 			br.parseCommit(p)
 		case "identity":
-			if !p.obj() {
-				continue
-			}
-			for k, ok := p.next(); ok; k, ok = p.next() {
-				if string(k) == "handle" {
-					br.handle = p.str()
-				} else {
-					p.skip()
-				}
-			}
+			p.only("handle", func() { br.handle = p.str() })
 		case "uri": // a listRecords record
 			p.ws()
 			uriAt = p.i
@@ -219,16 +210,7 @@ func (br *bskyReader) parseRecord(p *jsonParser) {
 				r.badTime, p.err = p.err, nil // an error only where the time is used
 			}
 		case "reply":
-			if !p.obj() {
-				continue
-			}
-			for k, ok := p.next(); ok; k, ok = p.next() {
-				if string(k) == "parent" {
-					r.parentURI = br.strongRef(p)
-				} else {
-					p.skip()
-				}
-			}
+			p.only("parent", func() { r.parentURI = br.strongRef(p) })
 		case "facets":
 			if !p.arr() {
 				continue
@@ -279,16 +261,7 @@ func (br *bskyReader) parseRecord(p *jsonParser) {
 // strongRef reads {"uri", "cid"} and returns the uri.
 func (br *bskyReader) strongRef(p *jsonParser) []byte {
 	var uri []byte
-	if !p.obj() {
-		return nil
-	}
-	for k, ok := p.next(); ok; k, ok = p.next() {
-		if string(k) == "uri" {
-			uri = p.str()
-		} else {
-			p.skip()
-		}
-	}
+	p.only("uri", func() { uri = p.str() })
 	return uri
 }
 

@@ -219,43 +219,73 @@ func (p *jsonParser) enter(open byte, what string, seg pathSeg) bool {
 		p.shapeAt(p.i, "expected %s, got %s", what, p.describe(p.i))
 		return false
 	}
+	if !p.descend() {
+		return false
+	}
+	p.path = append(p.path, seg)
+	return true
+}
+
+// descend moves past the opening bracket at the current byte, counting one more
+// container open; deeper than maxJSONDepth is a syntax error.
+func (p *jsonParser) descend() bool {
 	if p.depth++; p.depth > maxJSONDepth {
-		p.syntaxAt(p.i, "values nested more than %d deep", maxJSONDepth)
+		p.tooDeep()
 		return false
 	}
 	p.i++
-	p.path = append(p.path, seg)
 	return true
+}
+
+// tooDeep records that values nest more than maxJSONDepth deep. (Not inlined, so
+// that descend is.)
+//
+//go:noinline
+func (p *jsonParser) tooDeep() {
+	p.syntaxAt(p.i, "values nested more than %d deep", maxJSONDepth)
+}
+
+// more moves to the next member or element of the container entered last, which
+// the byte end closes: past the ',' after the one before, if any. At end it
+// leaves the container and returns false; on an error it returns false too.
+func (p *jsonParser) more(end byte) bool {
+	if p.err != nil {
+		return false
+	}
+	c := p.ws()
+	if c == end {
+		p.i++
+		p.path = p.path[:len(p.path)-1]
+		p.depth--
+		return false
+	}
+	if p.path[len(p.path)-1].n > 0 {
+		if c != ',' {
+			p.sepError(end)
+			return false
+		}
+		p.i++
+	}
+	return true
+}
+
+// sepError records that the byte after a member or element of the container that
+// end closes is neither ',' nor end.
+func (p *jsonParser) sepError(end byte) {
+	if end == '}' {
+		p.syntaxAt(p.i, "expected ',' or '}' after an object member, got %s", p.near())
+	} else {
+		p.syntaxAt(p.i, "expected ',' or ']' after an array element, got %s", p.near())
+	}
 }
 
 // next moves to the next member of the object entered last and returns its key; at
 // the closing brace, or on an error, it returns false.
 func (p *jsonParser) next() ([]byte, bool) {
-	if p.err != nil {
+	if !p.more('}') {
 		return nil, false
 	}
-	s := &p.path[len(p.path)-1]
 	c := p.ws()
-	if s.n > 0 {
-		switch c {
-		case ',':
-			p.i++
-			c = p.ws()
-		case '}':
-			p.i++
-			p.path = p.path[:len(p.path)-1]
-			p.depth--
-			return nil, false
-		default:
-			p.syntaxAt(p.i, "expected ',' or '}' after an object member, got %s", p.near())
-			return nil, false
-		}
-	} else if c == '}' {
-		p.i++
-		p.path = p.path[:len(p.path)-1]
-		p.depth--
-		return nil, false
-	}
 	if c != '"' {
 		p.syntaxAt(p.i, "expected a member name in double quotes, got %s", p.near())
 		return nil, false
@@ -272,9 +302,55 @@ func (p *jsonParser) next() ([]byte, bool) {
 		return nil, false
 	}
 	p.i++
+	s := &p.path[len(p.path)-1]
 	s.key = key
 	s.n++
 	return key, true
+}
+
+// object enters an object that must be there: null is a shape error too. It
+// returns the object's offset in the record, for messages about the object as a
+// whole.
+func (p *jsonParser) object() (at int, ok bool) {
+	p.ws()
+	at = p.i
+	if !p.obj() {
+		if p.err == nil {
+			p.shapeAt(at, "expected an object, got null")
+		}
+		return at, false
+	}
+	return at, true
+}
+
+// objects reads an array of objects, or null. f reads each element, entered by
+// object (which see) and given its offset, by visiting its members with next.
+func (p *jsonParser) objects(f func(at int)) {
+	if !p.arr() {
+		return
+	}
+	for p.elem() {
+		at, ok := p.object()
+		if !ok {
+			return
+		}
+		f(at)
+	}
+}
+
+// only visits the members of an object, or null, reading the member key with f
+// and skipping the others.
+func (p *jsonParser) only(key string, f func()) {
+	if !p.obj() {
+		return
+	}
+	for k, ok := p.next(); ok; k, ok = p.next() {
+		if string(k) == key {
+			f()
+		} else {
+			p.skip()
+		}
+	}
 }
 
 // arr enters an array. It returns false for null (consumed) or for another kind of
@@ -284,31 +360,10 @@ func (p *jsonParser) arr() bool { return p.enter('[', "an array", pathSeg{array:
 // elem moves to the next element of the array entered last; at the closing
 // bracket, or on an error, it returns false.
 func (p *jsonParser) elem() bool {
-	if p.err != nil {
+	if !p.more(']') {
 		return false
 	}
-	s := &p.path[len(p.path)-1]
-	c := p.ws()
-	if s.n > 0 {
-		switch c {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
-			p.path = p.path[:len(p.path)-1]
-			p.depth--
-			return false
-		default:
-			p.syntaxAt(p.i, "expected ',' or ']' after an array element, got %s", p.near())
-			return false
-		}
-	} else if c == ']' {
-		p.i++
-		p.path = p.path[:len(p.path)-1]
-		p.depth--
-		return false
-	}
-	s.n++
+	p.path[len(p.path)-1].n++
 	return true
 }
 
@@ -394,6 +449,24 @@ func (p *jsonParser) id() []byte {
 	return id
 }
 
+// time reads a time: a string that parse reads, or null (ok is false). A string
+// that parse rejects is a shape error, "expected want, got" the string.
+func (p *jsonParser) time(parse func([]byte) (int64, bool), want string) (t int64, ok bool) {
+	p.ws()
+	at := p.i
+	s := p.str()
+	if s == nil {
+		return 0, false
+	}
+	if t, ok = parse(s); !ok {
+		p.shapeAt(at, "expected %s, got %s", want, quote(s))
+	}
+	return t, ok
+}
+
+// isoTime reads an RFC 3339 time, or null (ok is false).
+func (p *jsonParser) isoTime() (int64, bool) { return p.time(parseISOTime, "a time as RFC 3339") }
+
 // int reads an integer; ok is false for null. Archives write numbers as strings
 // ("5"), which are read too.
 func (p *jsonParser) int() (int64, bool) {
@@ -436,30 +509,34 @@ func (p *jsonParser) skip() {
 		return
 	}
 	switch c {
-	case '{':
-		if p.depth++; p.depth > maxJSONDepth {
-			p.syntaxAt(p.i, "values nested more than %d deep", maxJSONDepth)
+	case '{', '[':
+		if !p.descend() {
 			return
 		}
-		p.i++
-		if p.ws() == '}' {
+		obj, end := c == '{', byte(']')
+		if obj {
+			end = '}'
+		}
+		if p.ws() == end {
 			p.i++
 			p.depth--
 			return
 		}
 		for {
-			if p.ws() != '"' {
-				p.syntaxAt(p.i, "expected a member name in double quotes, got %s", p.near())
-				return
+			if obj {
+				if p.ws() != '"' {
+					p.syntaxAt(p.i, "expected a member name in double quotes, got %s", p.near())
+					return
+				}
+				if _, _, ok := p.scanString(); !ok {
+					return
+				}
+				if p.ws() != ':' {
+					p.syntaxAt(p.i, "expected ':' after the member name, got %s", p.near())
+					return
+				}
+				p.i++
 			}
-			if _, _, ok := p.scanString(); !ok {
-				return
-			}
-			if p.ws() != ':' {
-				p.syntaxAt(p.i, "expected ':' after the member name, got %s", p.near())
-				return
-			}
-			p.i++
 			p.skip()
 			if p.err != nil {
 				return
@@ -467,40 +544,12 @@ func (p *jsonParser) skip() {
 			switch p.ws() {
 			case ',':
 				p.i++
-			case '}':
+			case end:
 				p.i++
 				p.depth--
 				return
 			default:
-				p.syntaxAt(p.i, "expected ',' or '}' after an object member, got %s", p.near())
-				return
-			}
-		}
-	case '[':
-		if p.depth++; p.depth > maxJSONDepth {
-			p.syntaxAt(p.i, "values nested more than %d deep", maxJSONDepth)
-			return
-		}
-		p.i++
-		if p.ws() == ']' {
-			p.i++
-			p.depth--
-			return
-		}
-		for {
-			p.skip()
-			if p.err != nil {
-				return
-			}
-			switch p.ws() {
-			case ',':
-				p.i++
-			case ']':
-				p.i++
-				p.depth--
-				return
-			default:
-				p.syntaxAt(p.i, "expected ',' or ']' after an array element, got %s", p.near())
+				p.sepError(end)
 				return
 			}
 		}

@@ -200,16 +200,7 @@ func (mr *mastoReader) ref(p *jsonParser) []byte {
 		return p.str()
 	}
 	var id []byte
-	if !p.obj() {
-		return nil
-	}
-	for k, ok := p.next(); ok; k, ok = p.next() {
-		if string(k) == "id" {
-			id = p.str()
-		} else {
-			p.skip()
-		}
-	}
+	p.only("id", func() { id = p.str() })
 	return id
 }
 
@@ -231,18 +222,7 @@ func (mr *mastoReader) refs(p *jsonParser, dst [][]byte) [][]byte {
 }
 
 func (mr *mastoReader) published(p *jsonParser) {
-	p.ws()
-	i := p.i
-	s := p.str()
-	if s == nil {
-		return
-	}
-	t, ok := parseISOTime(s)
-	if !ok {
-		p.shapeAt(i, "expected a time as RFC 3339, got %s", quote(s))
-		return
-	}
-	if mr.t == graph.NoTime {
+	if t, ok := p.isoTime(); ok && mr.t == graph.NoTime {
 		mr.t = t
 	}
 }
@@ -330,17 +310,12 @@ func (mr *mastoReader) apply() error {
 }
 
 func (mr *mastoReader) create() error {
-	if !mr.o.inWindow(mr.t) {
-		mr.rep.OutOfWindow++
-		return nil
-	}
 	id := mr.objID
 	if id == nil {
 		id = mr.object
 	}
-	post := PostKey(id)
-	if mr.s.seenPost(mr.plat, post) {
-		mr.rep.Duplicates++
+	post, ok := mr.newPost(id, mr.t)
+	if !ok {
 		return nil
 	}
 	a, err := mr.user(canonicalActor(mr.actor))

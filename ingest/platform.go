@@ -68,6 +68,21 @@ func (f *feeder) edge(k graph.Kind, a, b uint32, t int64) error {
 	return nil
 }
 
+// newPost returns the key of the post id at time t; false, counted, when the post
+// is outside the window or was read before.
+func (f *feeder) newPost(id []byte, t int64) (uint64, bool) {
+	if !f.o.inWindow(t) {
+		f.rep.OutOfWindow++
+		return 0, false
+	}
+	post := PostKey(id)
+	if f.s.seenPost(f.plat, post) {
+		f.rep.Duplicates++
+		return 0, false
+	}
+	return post, true
+}
+
 // authored records that u wrote the post with key.
 func (f *feeder) authored(u uint32, post uint64) {
 	f.rep.Posts++

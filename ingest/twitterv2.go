@@ -281,13 +281,8 @@ func (rd *v2Reader) tweet(t *v2Tweet, ep int, epID []byte) error {
 		rd.rep.Unresolved++ // fetched without author_id: nobody to credit
 		return nil
 	}
-	if !rd.o.inWindow(t.t) {
-		rd.rep.OutOfWindow++
-		return nil
-	}
-	post := PostKey(t.id)
-	if rd.s.seenPost(rd.plat, post) {
-		rd.rep.Duplicates++
+	post, ok := rd.newPost(t.id, t.t)
+	if !ok {
 		return nil
 	}
 	a, err := rd.user(author)

@@ -20,11 +20,7 @@ func (rd *v2Reader) parse(p *jsonParser) {
 	rd.tweets, rd.users, rd.lists = rd.tweets[:0], rd.users[:0], rd.lists[:0]
 	rd.url, rd.asOf, rd.isFlat = nil, 0, false
 	rd.flat.reset()
-	p.ws()
-	if !p.obj() {
-		if p.err == nil {
-			p.shapeAt(p.i-4, "expected an object, got null")
-		}
+	if _, ok := p.object(); !ok {
 		return
 	}
 	var fu v2User
@@ -74,14 +70,7 @@ func (rd *v2Reader) member(p *jsonParser, k []byte, t *v2Tweet, u *v2User) {
 	case "in_reply_to_user_id":
 		t.replyTo = p.id()
 	case "created_at":
-		p.ws()
-		i := p.i
-		if s := p.str(); s != nil {
-			ts, ok := parseISOTime(s)
-			if !ok {
-				p.shapeAt(i, "expected a time as RFC 3339, got %s", quote(s))
-				return
-			}
+		if ts, ok := p.isoTime(); ok {
 			t.t = ts
 		}
 	case "text":
@@ -93,16 +82,7 @@ func (rd *v2Reader) member(p *jsonParser, k []byte, t *v2Tweet, u *v2User) {
 	case "referenced_tweets":
 		rd.parseRefs(p, t)
 	case "entities":
-		if !p.obj() {
-			return
-		}
-		for k, ok := p.next(); ok; k, ok = p.next() {
-			if string(k) == "mentions" {
-				rd.parseMentions(p, t)
-			} else {
-				p.skip()
-			}
-		}
+		p.only("mentions", func() { rd.parseMentions(p, t) })
 	case "username":
 		u.username = p.str()
 	case "public_metrics":
@@ -170,26 +150,25 @@ func (rd *v2Reader) parseUser(p *jsonParser, data bool) {
 	rd.users = append(rd.users, u)
 }
 
-// parseTweetOrUser reads an element of data: a tweet, a user, or something else.
-func (rd *v2Reader) parseDataElem(p *jsonParser) {
-	p.ws()
-	i := p.i
-	if !p.obj() {
-		if p.err == nil {
-			p.shapeAt(i, "expected an object, got null")
-		}
-		return
-	}
-	n := len(rd.tweets)
+// readObject reads the members of an object entered, a tweet or a user, into a
+// new tweet n and u; name reports a member "name" (of a list object).
+func (rd *v2Reader) readObject(p *jsonParser, u *v2User) (n int, name bool) {
+	n = len(rd.tweets)
 	rd.newTweet()
-	var u v2User
-	name := false
 	for k, ok := p.next(); ok; k, ok = p.next() {
 		if string(k) == "name" {
 			name = true
 		}
-		rd.member(p, k, &rd.tweets[n], &u)
+		rd.member(p, k, &rd.tweets[n], u)
 	}
+	return n, name
+}
+
+// parseDataElem reads an element of data, entered, at offset i: a tweet, a user, a
+// list, or something else.
+func (rd *v2Reader) parseDataElem(p *jsonParser, i int) {
+	var u v2User
+	n, name := rd.readObject(p, &u)
 	t := &rd.tweets[n]
 	if p.err != nil {
 		return
@@ -216,17 +195,14 @@ func (rd *v2Reader) parseDataElem(p *jsonParser) {
 }
 
 func (rd *v2Reader) parseData(p *jsonParser) {
-	switch p.ws() {
-	case '[':
-		p.arr()
-		for p.elem() {
-			rd.parseDataElem(p)
+	elem := func(at int) { rd.parseDataElem(p, at) }
+	if p.ws() == '{' { // a lookup of one tweet or user, a stream
+		if at, ok := p.object(); ok {
+			elem(at)
 		}
-	case '{': // a lookup of one tweet or user, a stream
-		rd.parseDataElem(p)
-	default:
-		p.arr() // null, or a shape error
+		return
 	}
+	p.objects(elem) // an array; null, or a shape error
 }
 
 func (rd *v2Reader) parseIncludes(p *jsonParser) {
@@ -242,27 +218,13 @@ func (rd *v2Reader) parseIncludes(p *jsonParser) {
 				}
 			}
 		case "tweets":
-			if p.arr() {
-				for p.elem() {
-					p.ws()
-					i := p.i
-					if !p.obj() {
-						if p.err == nil {
-							p.shapeAt(i, "expected an object, got null")
-						}
-						break
-					}
-					n := len(rd.tweets)
-					rd.newTweet()
-					var u v2User
-					for k, ok := p.next(); ok; k, ok = p.next() {
-						rd.member(p, k, &rd.tweets[n], &u)
-					}
-					if p.err == nil && rd.tweets[n].id == nil {
-						p.shapeAt(i, "a tweet without an id")
-					}
+			p.objects(func(at int) {
+				var u v2User
+				n, _ := rd.readObject(p, &u)
+				if p.err == nil && rd.tweets[n].id == nil {
+					p.shapeAt(at, "a tweet without an id")
 				}
-			}
+			})
 		default:
 			p.skip()
 		}
@@ -278,13 +240,7 @@ func (rd *v2Reader) parseTwarc(p *jsonParser) {
 		case "url":
 			rd.url = p.str()
 		case "retrieved_at":
-			p.ws()
-			i := p.i
-			if s := p.str(); s != nil {
-				t, ok := parseISOTime(s)
-				if !ok {
-					p.shapeAt(i, "expected a time as RFC 3339, got %s", quote(s))
-				}
+			if t, ok := p.isoTime(); ok {
 				rd.asOf = t
 			}
 		default:
@@ -294,18 +250,7 @@ func (rd *v2Reader) parseTwarc(p *jsonParser) {
 }
 
 func (rd *v2Reader) parseRefs(p *jsonParser, t *v2Tweet) {
-	if !p.arr() {
-		return
-	}
-	for p.elem() {
-		p.ws()
-		at := p.i
-		if !p.obj() {
-			if p.err == nil {
-				p.shapeAt(at, "expected an object, got null")
-			}
-			return
-		}
+	p.objects(func(at int) {
 		var r v2Ref
 		typed := false
 		for k, ok := p.next(); ok; k, ok = p.next() {
@@ -345,22 +290,11 @@ func (rd *v2Reader) parseRefs(p *jsonParser, t *v2Tweet) {
 			return
 		}
 		t.refs = append(t.refs, r)
-	}
+	})
 }
 
 func (rd *v2Reader) parseMentions(p *jsonParser, t *v2Tweet) {
-	if !p.arr() {
-		return
-	}
-	for p.elem() {
-		p.ws()
-		i := p.i
-		if !p.obj() {
-			if p.err == nil {
-				p.shapeAt(i, "expected an object, got null")
-			}
-			return
-		}
+	p.objects(func(at int) {
 		var m v2Mention
 		var u v2User
 		for k, ok := p.next(); ok; k, ok = p.next() {
@@ -379,7 +313,7 @@ func (rd *v2Reader) parseMentions(p *jsonParser, t *v2Tweet) {
 			return
 		}
 		if m.id == nil && m.username == nil {
-			p.shapeAt(i, "a mention needs an id or a username")
+			p.shapeAt(at, "a mention needs an id or a username")
 			return
 		}
 		t.mentions = append(t.mentions, m)
@@ -387,5 +321,5 @@ func (rd *v2Reader) parseMentions(p *jsonParser, t *v2Tweet) {
 			u.id, u.username = m.id, m.username
 			rd.users = append(rd.users, u)
 		}
-	}
+	})
 }
