@@ -56,7 +56,7 @@ func TestParquetRoundTrip(t *testing.T) {
 }
 
 // checkLayout checks the physical layout of a written file: row groups of the
-// requested size, zstd everywhere, statistics on, dictionary pages for strings only.
+// requested size, zstd everywhere, statistics unless NoStats, dictionary pages for strings only.
 func checkLayout(t *testing.T, path string, tbl *Table, wantGroups, groupRows int) {
 	t.Helper()
 	rdr, err := file.OpenParquetFile(path, false)
@@ -85,8 +85,8 @@ func checkLayout(t *testing.T, path string, tbl *Table, wantGroups, groupRows in
 			if cc.Compression() != compress.Codecs.Zstd {
 				t.Errorf("row group %d column %q: compression %v", g, tbl.Columns[i].Name, cc.Compression())
 			}
-			if ok, err := cc.StatsSet(); !ok || err != nil {
-				t.Errorf("row group %d column %q: no statistics (%v)", g, tbl.Columns[i].Name, err)
+			if ok, err := cc.StatsSet(); ok == tbl.Columns[i].NoStats || err != nil {
+				t.Errorf("row group %d column %q: statistics %v, want %v (%v)", g, tbl.Columns[i].Name, ok, !tbl.Columns[i].NoStats, err)
 			}
 			if dict := cc.HasDictionaryPage(); dict != (tbl.Columns[i].Type == String) {
 				t.Errorf("row group %d column %q (%v): dictionary page %v", g, tbl.Columns[i].Name, tbl.Columns[i].Type, dict)

@@ -70,8 +70,8 @@ func (o ParquetOptions) withDefaults() ParquetOptions {
 // Every column becomes a nullable top-level field: String as utf8 (BYTE_ARRAY with
 // the STRING logical type), Int64 as int64, Float64 as float64 (DOUBLE). Pages are
 // zstd-compressed, string columns are dictionary-encoded (arrow-go falls back to plain
-// encoding when the dictionary grows too large), every column has statistics, and row
-// groups hold o.RowGroupRows rows. The Arrow schema is embedded (the "ARROW:schema"
+// encoding when the dictionary grows too large) unless Plain, every column has
+// statistics unless NoStats, and row groups hold o.RowGroupRows rows. The Arrow schema is embedded (the "ARROW:schema"
 // key), so each Column.Doc survives as field metadata "doc"; t.Meta becomes the file's
 // key-value metadata.
 //
@@ -139,9 +139,13 @@ func writerProps(t *Table, o ParquetOptions) *parquet.WriterProperties {
 		opts = append(opts, parquet.WithCompressionLevel(o.CompressionLevel))
 	}
 	for i := range t.Columns {
+		// A path, not a dotted string: a column name may contain dots.
+		path := parquet.ColumnPath{t.Columns[i].Name}
 		if t.Columns[i].Type == String && !t.Columns[i].Plain {
-			// A path, not a dotted string: a column name may contain dots.
-			opts = append(opts, parquet.WithDictionaryPath(parquet.ColumnPath{t.Columns[i].Name}, true))
+			opts = append(opts, parquet.WithDictionaryPath(path, true))
+		}
+		if t.Columns[i].NoStats {
+			opts = append(opts, parquet.WithStatsPath(path, false))
 		}
 	}
 	return parquet.NewWriterProperties(opts...)

@@ -59,6 +59,13 @@ type Column struct {
 	// keeps the file byte-reproducible: when a dictionary outgrows its page, arrow-go
 	// falls back to plain encoding and lists the chunk's two encodings in map order.
 	Plain bool
+
+	// NoStats leaves the column's statistics (min, max, null count) out of the
+	// file's metadata. They cost a comparison per value, which for a string column
+	// is a good part of the write; readers skip row groups by them, which only
+	// pays for columns whose values are clustered, so leave them out for ids in no
+	// particular order.
+	NoStats bool
 }
 
 // Len returns the length of the column's value slice, the one that matches its Type.
