@@ -160,15 +160,18 @@ func writeParquet(w io.Writer, t *Table, o ParquetOptions) error {
 // writeParquetBatches writes the batches fill emits to w as one Parquet file with
 // schema's columns, converting each to Arrow in record batches of o.BatchRows rows.
 //
-// Two goroutines share the work: the caller's runs fill and copies each batch into
-// Arrow record batches (so that fill may reuse its batch as soon as emit returns),
-// and a writer goroutine encodes, compresses and writes them, in order. At most two
-// record batches wait between them. The file is the same, byte for byte, as when
-// one goroutine did both; on 2 cores the edges of R-MAT scale 20 are written in
-// about two thirds of the time (figures in the commit that brought the writer).
+// The caller's goroutine runs fill and copies each batch into Arrow record batches
+// (so that fill may reuse its batch as soon as emit returns), and a writer
+// goroutine hands them, in order, to a columnsWriter, which encodes and compresses
+// each batch's columns on goroutines of their own. At most two record batches wait
+// between fill and the writer. The file is the same, byte for byte, as when one
+// goroutine did everything with pqarrow.FileWriter.WriteBuffered; on 2 cores the
+// edges of R-MAT scale 20 were written in about two thirds of the time with the
+// writer goroutine alone (figures in the commit that brought it), and the columns'
+// goroutines are measured in the commit that brought columnsWriter.
 func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func(emit func(*Table) error) error) (err error) {
 	as := arrowSchema(schema)
-	fw, err := pqarrow.NewFileWriter(as, w, writerProps(schema, o),
+	fw, err := newColumnsWriter(as, w, writerProps(schema, o),
 		pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(o.mem), pqarrow.WithStoreSchema()))
 	if err != nil {
 		return fmt.Errorf("parquet: %w", err)
@@ -193,8 +196,8 @@ func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func
 		defer close(done)
 		for b := range recs {
 			if werr == nil {
-				// WriteBuffered fills the current row group, starting a new one when full.
-				if e := fw.WriteBuffered(b.rec); e != nil {
+				// Write fills the current row group, starting a new one when full.
+				if e := fw.Write(b.rec); e != nil {
 					werr = fmt.Errorf("parquet: rows [%d, %d): %w", b.lo, b.hi, e)
 					close(stop)
 				}
