@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/clout-dev/clout/cmd/internal/sink"
 	"github.com/clout-dev/clout/graph"
@@ -294,11 +293,19 @@ func writeEdges(path string, g *graph.Graph, ids *ingest.Interner, put func(stri
 	// (figures in the commit that chose it).
 	o := sink.ParquetOptions{Put: put, CompressionLevel: 1}
 	return sink.WriteParquetStream(path, schema, o, func(emit func(*sink.Table) error) error {
+		// The strings are packed: the ids are formatted straight into the columns'
+		// bytes, with no string per edge, and copied into Arrow in bulk. emit copies
+		// the batch, so once it returns the batch is free to be reused.
 		b := &sink.Table{Columns: edgeColumns(timed)}
+		platform, actor, target, typ := &sink.Packed{}, &sink.Packed{}, &sink.Packed{}, &sink.Packed{}
+		b.Columns[0].Packed, b.Columns[1].Packed, b.Columns[2].Packed, b.Columns[3].Packed = platform, actor, target, typ
 		reset := func() {
 			for i := range b.Columns {
 				c := &b.Columns[i]
-				c.Strings, c.Ints = c.Strings[:0], c.Ints[:0]
+				c.Ints = c.Ints[:0]
+				if c.Packed != nil {
+					c.Packed.Reset()
+				}
 				if c.Valid != nil {
 					c.Valid = c.Valid[:0]
 				}
@@ -306,18 +313,6 @@ func writeEdges(path string, g *graph.Graph, ids *ingest.Interner, put func(stri
 		}
 		if timed {
 			b.Columns[5].Valid, b.Columns[6].Valid = []bool{}, []bool{}
-		}
-		// The targets' ids are formatted into one buffer per batch and the strings
-		// point into it, instead of one allocation per edge. emit copies the batch
-		// into Arrow buffers, so once it returns the buffer is free to be reused.
-		var arena []byte
-		target := func(v uint32) string {
-			start := len(arena)
-			arena = ids.AppendID(arena, v)
-			if len(arena) == start {
-				return ""
-			}
-			return unsafe.String(&arena[start], len(arena)-start)
 		}
 		for k := range graph.NumKinds {
 			l := g.Layer(k)
@@ -334,10 +329,11 @@ func writeEdges(path string, g *graph.Graph, ids *ingest.Interner, put func(stri
 				for i := lo; i < hi; i++ {
 					v, cnt, f, z := l.EdgeAt(i)
 					c := b.Columns
-					c[0].Strings = append(c[0].Strings, p)
-					c[1].Strings = append(c[1].Strings, a)
-					c[2].Strings = append(c[2].Strings, target(v))
-					c[3].Strings = append(c[3].Strings, name)
+					platform.Append(p)
+					actor.Append(a)
+					target.Bytes = ids.AppendID(target.Bytes, v)
+					target.End()
+					typ.Append(name)
 					c[4].Ints = append(c[4].Ints, int64(cnt))
 					if timed {
 						ok := f != graph.NoTime
@@ -352,7 +348,6 @@ func writeEdges(path string, g *graph.Graph, ids *ingest.Interner, put func(stri
 							return err
 						}
 						reset()
-						arena = arena[:0]
 					}
 				}
 			}

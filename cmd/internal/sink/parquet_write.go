@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -206,8 +207,8 @@ func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func
 		}
 	}()
 
-	rb := array.NewRecordBuilder(o.mem, as)
-	defer rb.Release()
+	bs := newBuilders(o.mem, as)
+	defer bs.release()
 	written := 0
 	ferr := fill(func(b *Table) error {
 		if b != schema {
@@ -221,10 +222,7 @@ func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func
 		rows := b.Rows()
 		for off := 0; off < rows; off += o.BatchRows {
 			end := min(off+o.BatchRows, rows)
-			for i := range b.Columns {
-				appendColumn(rb.Field(i), &b.Columns[i], off, end)
-			}
-			rec := rb.NewRecordBatch()
+			rec := bs.record(b, off, end)
 			select {
 			case recs <- batch{rec, written + off, written + end}:
 			case <-stop:
@@ -259,6 +257,93 @@ func sameColumns(schema, b *Table) error {
 		}
 	}
 	return nil
+}
+
+// builders makes Arrow record batches of a schema's rows from Tables.
+type builders struct {
+	mem    memory.Allocator
+	schema *arrow.Schema
+	b      []array.Builder // one per field, made on first use
+	arrs   []arrow.Array   // scratch
+}
+
+func newBuilders(mem memory.Allocator, schema *arrow.Schema) *builders {
+	return &builders{mem: mem, schema: schema, b: make([]array.Builder, schema.NumFields()), arrs: make([]arrow.Array, schema.NumFields())}
+}
+
+// record returns rows [lo, hi) of t, whose columns match the schema, as a record
+// batch: the caller releases it. The values are copied: t may change once it
+// returns.
+func (bs *builders) record(t *Table, lo, hi int) arrow.RecordBatch {
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.Packed != nil && !c.Null {
+			bs.arrs[i] = packedArray(bs.mem, c, lo, hi)
+			continue
+		}
+		if bs.b[i] == nil {
+			bs.b[i] = array.NewBuilder(bs.mem, bs.schema.Field(i).Type)
+		}
+		appendColumn(bs.b[i], c, lo, hi)
+		bs.arrs[i] = bs.b[i].NewArray()
+	}
+	rec := array.NewRecordBatch(bs.schema, bs.arrs, int64(hi-lo))
+	for i, a := range bs.arrs {
+		a.Release()
+		bs.arrs[i] = nil
+	}
+	return rec
+}
+
+func (bs *builders) release() {
+	for _, b := range bs.b {
+		if b != nil {
+			b.Release()
+		}
+	}
+}
+
+// packedArray returns rows [lo, hi) of c, a String column held as Packed, as an
+// Arrow string array: its bytes and offsets are copied in bulk, not value by value.
+func packedArray(mem memory.Allocator, c *Column, lo, hi int) arrow.Array {
+	p, n := c.Packed, hi-lo
+	start, end := int32(0), int32(0)
+	if n > 0 {
+		start, end = p.start(lo), p.Ends[hi-1]
+	}
+	offsets := memory.NewResizableBuffer(mem)
+	offsets.Resize(arrow.Int32Traits.BytesRequired(n + 1))
+	o := arrow.Int32Traits.CastFromBytes(offsets.Bytes())
+	o[0] = 0
+	for i, e := range p.Ends[lo:hi] {
+		o[i+1] = e - start
+	}
+	values := memory.NewResizableBuffer(mem)
+	values.Resize(int(end - start))
+	copy(values.Bytes(), p.Bytes[start:end])
+	var valid *memory.Buffer // nil: all valid
+	nulls := 0
+	if c.Valid != nil {
+		valid = memory.NewResizableBuffer(mem)
+		valid.Resize(int(bitutil.BytesForBits(int64(n))))
+		bits := valid.Bytes()
+		clear(bits)
+		for i, ok := range c.Valid[lo:hi] {
+			if ok {
+				bitutil.SetBit(bits, i)
+			} else {
+				nulls++
+			}
+		}
+	}
+	data := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{valid, offsets, values}, nil, nulls, 0)
+	offsets.Release()
+	values.Release()
+	if valid != nil {
+		valid.Release()
+	}
+	defer data.Release()
+	return array.NewStringData(data)
 }
 
 // appendColumn appends rows [lo, hi) of c to b, a builder of c's Arrow type.
