@@ -290,8 +290,10 @@ func writeEdges(path string, g *graph.Graph, ids *ingest.Interner, put func(stri
 	schema := &sink.Table{Columns: edgeColumns(timed), Meta: map[string]string{"clout.version": version()}}
 	// zstd level 1: the edges file is the bulk of a run's output and of its write
 	// time; level 1 writes it faster than the default 3 for a slightly larger file
-	// (figures in the commit that chose it).
-	o := sink.ParquetOptions{Put: put, CompressionLevel: 1}
+	// (figures in the commit that chose it). Pages of 256 KiB instead of 1 MiB are
+	// compressed about a tenth faster, for a file of the same size (figures in the
+	// commit that chose them).
+	o := sink.ParquetOptions{Put: put, CompressionLevel: 1, PageBytes: 256 << 10}
 	return sink.WriteParquetStream(path, schema, o, func(emit func(*sink.Table) error) error {
 		// The strings are packed: the ids are formatted straight into the columns'
 		// bytes, with no string per edge, and copied into Arrow in bulk. emit copies

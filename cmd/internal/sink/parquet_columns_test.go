@@ -69,7 +69,7 @@ func TestColumnsWriterSameBytes(t *testing.T) {
 		{"rows=1000,group=300,batch=128", scoreTable(1000, 2), ParquetOptions{RowGroupRows: 300, BatchRows: 128}},
 		{"rows=1000,group=128,batch=300", scoreTable(1000, 3), ParquetOptions{RowGroupRows: 128, BatchRows: 300}},
 		{"rows=300000", plain(scoreTable(300_000, 4), "id"), ParquetOptions{}},
-		{"rows=300000,plain,level=1", plain(scoreTable(300_000, 5), "id", "handle", "missing_s", "dotted.name"), ParquetOptions{CompressionLevel: 1}},
+		{"rows=300000,plain,level=1,page=64k", plain(scoreTable(300_000, 5), "id", "handle", "missing_s", "dotted.name"), ParquetOptions{CompressionLevel: 1, PageBytes: 64 << 10}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.DefaultAllocator)

@@ -27,6 +27,7 @@ func TestParquetRoundTrip(t *testing.T) {
 		{"rows=300000", 300_000, ParquetOptions{}, 3},
 		// Batches that straddle row groups: 1000 = 3×300 + 100.
 		{"rows=1000,group=300,batch=128", 1000, ParquetOptions{RowGroupRows: 300, BatchRows: 128}, 4},
+		{"rows=300000,page=16k", 300_000, ParquetOptions{PageBytes: 16 << 10}, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.DefaultAllocator)

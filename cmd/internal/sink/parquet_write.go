@@ -38,6 +38,7 @@ type ParquetOptions struct {
 	RowGroupRows     int         // rows per row group; 0 means DefaultRowGroupRows
 	BatchRows        int         // rows per record batch; 0 means DefaultBatchRows
 	CompressionLevel int         // zstd level (1 fastest … 22 smallest); 0 means zstd's default, 3
+	PageBytes        int         // target size of a data page before compression; 0 means arrow-go's default, 1 MiB
 	Perm             os.FileMode // permission bits of the file; 0 means DefaultPerm
 
 	// Put puts the file in place; nil means WriteFileAtomic. Set.WriteFile stages it
@@ -135,6 +136,9 @@ func writerProps(t *Table, o ParquetOptions) *parquet.WriterProperties {
 		parquet.WithStats(true),
 		parquet.WithMaxRowGroupLength(int64(o.RowGroupRows)),
 		parquet.WithDictionaryDefault(false),
+	}
+	if o.PageBytes > 0 {
+		opts = append(opts, parquet.WithDataPageSize(int64(o.PageBytes)))
 	}
 	if o.CompressionLevel != 0 {
 		opts = append(opts, parquet.WithCompressionLevel(o.CompressionLevel))
