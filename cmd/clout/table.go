@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"text/tabwriter"
@@ -293,7 +294,13 @@ func writeEdges(path string, g *graph.Graph, ids *ingest.Interner, put func(stri
 	// (figures in the commit that chose it). Pages of 256 KiB instead of 1 MiB are
 	// compressed about a tenth faster, for a file of the same size (figures in the
 	// commit that chose them).
-	o := sink.ParquetOptions{Put: put, CompressionLevel: 1, PageBytes: 256 << 10}
+	//
+	// Its columns are encoded and compressed on one goroutine per core. The edges
+	// are written after the result's arrays are released (see score), well below
+	// the run's peak, so the workers' encoders and pages cost no peak memory there;
+	// scores.parquet, written while both the graph and the result are held, keeps
+	// one.
+	o := sink.ParquetOptions{Put: put, CompressionLevel: 1, PageBytes: 256 << 10, Workers: runtime.GOMAXPROCS(0)}
 	return sink.WriteParquetStream(path, schema, o, func(emit func(*sink.Table) error) error {
 		// The strings are packed: the ids are formatted straight into the columns'
 		// bytes, with no string per edge, and copied into Arrow in bulk. emit copies

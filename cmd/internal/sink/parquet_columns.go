@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -18,8 +19,8 @@ import (
 // columnsWriter writes Arrow record batches of a flat schema (primitive and string
 // fields, as arrowSchema makes) as one Parquet file, the same file byte for byte as
 // pqarrow.FileWriter.WriteBuffered writes, but it encodes and compresses the
-// columns of each batch concurrently, one goroutine per column, where pqarrow does
-// them one after another.
+// columns of each batch concurrently, on a few goroutines that take the columns in
+// turn, where pqarrow does them one after another.
 //
 // As with WriteBuffered, each row group is held in memory, one buffer of encoded,
 // compressed pages per column, until the row group is full; closing it copies the
@@ -33,23 +34,30 @@ type columnsWriter struct {
 	rgRows  int64                       // rows written to rg
 	maxRows int64
 	cols    []columnState
+	workers []worker // one per goroutine of each
 }
 
 // columnState is what columnsWriter keeps for one column across batches.
 type columnState struct {
-	ctx      context.Context // pqarrow's write context: scratch buffers of this column's writes
-	nullable bool            // the field is nullable: its values carry definition levels
+	nullable bool // the field is nullable: its values carry definition levels
 	// flush: the column is not dictionary-encoded, so its last page can be
 	// compressed before the row group is closed (a dictionary-encoded column keeps
 	// its data pages until the dictionary page is written, at Close).
-	flush  bool
-	levels []int16 // definition levels, scratch
+	flush bool
+}
+
+// worker is the scratch of one of each's goroutines.
+type worker struct {
+	ctx    context.Context // pqarrow's write context
+	levels []int16         // definition levels
 }
 
 // newColumnsWriter returns a writer of schema's columns to w, with the file layout
 // and metadata pqarrow.NewFileWriter(schema, w, props, arrowProps) would give, and
-// with schema stored (the "ARROW:schema" key, as pqarrow.WithStoreSchema does).
-func newColumnsWriter(schema *arrow.Schema, w io.Writer, props *parquet.WriterProperties, arrowProps pqarrow.ArrowWriterProperties) (*columnsWriter, error) {
+// with schema stored (the "ARROW:schema" key, as pqarrow.WithStoreSchema does). It
+// writes the columns of a batch on workers goroutines (at least 1, at most one per
+// column).
+func newColumnsWriter(schema *arrow.Schema, w io.Writer, props *parquet.WriterProperties, arrowProps pqarrow.ArrowWriterProperties, workers int) (*columnsWriter, error) {
 	pqschema, err := pqarrow.ToParquet(schema, props, arrowProps)
 	if err != nil {
 		return nil, err
@@ -70,13 +78,13 @@ func newColumnsWriter(schema *arrow.Schema, w io.Writer, props *parquet.WriterPr
 	if err != nil {
 		return nil, err
 	}
-	cw := &columnsWriter{fw: fw, maxRows: props.MaxRowGroupLength(), cols: make([]columnState, schema.NumFields())}
+	cw := &columnsWriter{fw: fw, maxRows: props.MaxRowGroupLength(), cols: make([]columnState, schema.NumFields()),
+		workers: make([]worker, max(1, min(schema.NumFields(), workers)))}
 	for i, f := range schema.Fields() {
-		cw.cols[i] = columnState{
-			ctx:      pqarrow.NewArrowWriteContext(context.Background(), &arrowProps),
-			nullable: f.Nullable,
-			flush:    !props.DictionaryEnabledFor(pqschema.Column(i).Path()),
-		}
+		cw.cols[i] = columnState{nullable: f.Nullable, flush: !props.DictionaryEnabledFor(pqschema.Column(i).Path())}
+	}
+	for i := range cw.workers {
+		cw.workers[i].ctx = pqarrow.NewArrowWriteContext(context.Background(), &arrowProps)
 	}
 	return cw, nil
 }
@@ -98,8 +106,8 @@ func (w *columnsWriter) Write(rec arrow.RecordBatch) error {
 			w.rg, w.rgRows = rg, 0
 		}
 		size := min(n-off, w.maxRows-w.rgRows)
-		err := w.each(func(i int, cw file.ColumnChunkWriter) error {
-			return w.cols[i].write(cw, rec.Column(i), off, size)
+		err := w.each(func(wk *worker, i int, cw file.ColumnChunkWriter) error {
+			return wk.write(cw, w.cols[i].nullable, rec.Column(i), off, size)
 		})
 		if err != nil {
 			return err
@@ -122,12 +130,13 @@ func (w *columnsWriter) Close() error {
 
 // flush compresses the last page of each column of the open row group that can be
 // (see columnState.flush), concurrently, so that closing the row group only copies.
-// The pages are the same as those Close would make.
+// The pages are the same as those Close would make. (This holds every column's
+// grown buffer at once, where Close frees each column's as it copies it out.)
 func (w *columnsWriter) flush() error {
 	if w.rg == nil {
 		return nil
 	}
-	return w.each(func(i int, cw file.ColumnChunkWriter) error {
+	return w.each(func(_ *worker, i int, cw file.ColumnChunkWriter) error {
 		f, ok := cw.(interface{ FlushBufferedDataPages() error })
 		if !w.cols[i].flush || !ok {
 			return nil
@@ -136,18 +145,28 @@ func (w *columnsWriter) flush() error {
 	})
 }
 
-// each calls f for every column of the open row group, each on a goroutine of its
-// own, and returns the error of the first column that failed.
-func (w *columnsWriter) each(f func(i int, cw file.ColumnChunkWriter) error) error {
-	errs := make([]error, len(w.cols))
-	var wg sync.WaitGroup
-	for i := range w.cols {
-		cw, err := w.rg.Column(i)
-		if err != nil {
-			errs[i] = err
-			break
+// each calls f for every column of the open row group, on one goroutine per
+// worker that take the columns in turn, and returns the error of the first column
+// that failed. One goroutine per worker, not per column: each column being written
+// holds a zstd encoder and its tables (16 MB at the default level) and scratch, and
+// a score table has some thirty columns.
+func (w *columnsWriter) each(f func(wk *worker, i int, cw file.ColumnChunkWriter) error) error {
+	cws := make([]file.ColumnChunkWriter, len(w.cols))
+	for i := range cws {
+		var err error
+		if cws[i], err = w.rg.Column(i); err != nil {
+			return err
 		}
-		wg.Go(func() { errs[i] = f(i, cw) })
+	}
+	errs := make([]error, len(w.cols))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for k := range w.workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(cws); i = int(next.Add(1) - 1) {
+				errs[i] = f(&w.workers[k], i, cws[i])
+			}
+		})
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -158,19 +177,19 @@ func (w *columnsWriter) each(f func(i int, cw file.ColumnChunkWriter) error) err
 	return nil
 }
 
-// write writes rows [off, off+size) of arr to cw, with the definition levels and
-// nullability pqarrow's level builder gives a top-level primitive column: level 1
-// for a value and 0 for a null in a nullable field, and none otherwise; the leaf is
-// nullable when it has nulls.
-func (c *columnState) write(cw file.ColumnChunkWriter, arr arrow.Array, off, size int64) error {
+// write writes rows [off, off+size) of arr, a column of a field that is nullable
+// or not, to cw, with the definition levels and nullability pqarrow's level
+// builder gives a top-level primitive column: level 1 for a value and 0 for a null
+// in a nullable field, and none otherwise; the leaf is nullable when it has nulls.
+func (wk *worker) write(cw file.ColumnChunkWriter, nullable bool, arr arrow.Array, off, size int64) error {
 	a := array.NewSlice(arr, off, off+size)
 	defer a.Release()
 	var def []int16
-	if c.nullable {
-		if cap(c.levels) < a.Len() {
-			c.levels = make([]int16, a.Len())
+	if nullable {
+		if cap(wk.levels) < a.Len() {
+			wk.levels = make([]int16, a.Len())
 		}
-		def = c.levels[:a.Len()]
+		def = wk.levels[:a.Len()]
 		switch a.NullN() {
 		case 0:
 			for i := range def {
@@ -187,5 +206,5 @@ func (c *columnState) write(cw file.ColumnChunkWriter, arr arrow.Array, off, siz
 			}
 		}
 	}
-	return pqarrow.WriteArrowToColumn(c.ctx, cw, a, def, nil, c.nullable && a.NullN() > 0)
+	return pqarrow.WriteArrowToColumn(wk.ctx, cw, a, def, nil, nullable && a.NullN() > 0)
 }

@@ -43,8 +43,8 @@ func writeSerial(w io.Writer, t *Table, o ParquetOptions) (err error) {
 	return nil
 }
 
-// TestColumnsWriterSameBytes checks that the columns' goroutines change nothing in
-// the file: writeParquet's bytes are pqarrow.FileWriter.WriteBuffered's, for tables
+// TestColumnsWriterSameBytes checks that columnsWriter and its workers change
+// nothing in the file: writeParquet's bytes are pqarrow.FileWriter.WriteBuffered's, for tables
 // with every kind of column (dictionary and plain strings, with and without
 // statistics, nulls, Null columns), with batches that straddle row groups, and
 // without rows. (The 1000-row tables' ids keep their dictionary: it fits a page.)
@@ -70,12 +70,15 @@ func TestColumnsWriterSameBytes(t *testing.T) {
 		{"rows=1000,group=128,batch=300", scoreTable(1000, 3), ParquetOptions{RowGroupRows: 128, BatchRows: 300}},
 		{"rows=300000", plain(scoreTable(300_000, 4), "id"), ParquetOptions{}},
 		{"rows=300000,plain,level=1,page=64k", plain(scoreTable(300_000, 5), "id", "handle", "missing_s", "dotted.name"), ParquetOptions{CompressionLevel: 1, PageBytes: 64 << 10}},
+		{"rows=300000,workers=3,group=1000,batch=300", plain(scoreTable(300_000, 6), "id"), ParquetOptions{Workers: 3, RowGroupRows: 1000, BatchRows: 300}},
+		{"rows=1000,workers=50", scoreTable(1000, 7), ParquetOptions{Workers: 50}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
 			defer mem.AssertSize(t, 0)
 			o := tc.o
 			o.mem = mem
+			o.Workers = max(o.Workers, 2) // else writeParquet is writeSerial
 			o = o.withDefaults()
 			var got, want bytes.Buffer
 			if err := writeParquet(&got, tc.tbl, o); err != nil {
@@ -130,6 +133,7 @@ func TestPackedSameFile(t *testing.T) {
 		{"rows=0", 0, ParquetOptions{}},
 		{"rows=1000,group=300,batch=128", 1000, ParquetOptions{RowGroupRows: 300, BatchRows: 128}},
 		{"rows=100000", 100_000, ParquetOptions{}},
+		{"rows=100000,workers=2", 100_000, ParquetOptions{Workers: 2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.DefaultAllocator)

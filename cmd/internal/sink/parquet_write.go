@@ -41,6 +41,14 @@ type ParquetOptions struct {
 	PageBytes        int         // target size of a data page before compression; 0 means arrow-go's default, 1 MiB
 	Perm             os.FileMode // permission bits of the file; 0 means DefaultPerm
 
+	// Workers is the number of goroutines that encode and compress the columns of
+	// each record batch, concurrently; 0 or 1 means the writer goroutine alone,
+	// with pqarrow's FileWriter. More cost memory: each holds a zstd encoder (16 MB
+	// at the default level, less at level 1) and pages in the making, and all
+	// columns' last pages are compressed before the row group is copied out; two
+	// raise the peak of a score table's write by 10 to 30 MB (R-MAT scale 21).
+	Workers int
+
 	// Put puts the file in place; nil means WriteFileAtomic. Set.WriteFile stages it
 	// for the set's commit instead.
 	Put func(path string, perm os.FileMode, write func(io.Writer) error) error
@@ -57,6 +65,9 @@ func (o ParquetOptions) withDefaults() ParquetOptions {
 	}
 	if o.Perm == 0 {
 		o.Perm = DefaultPerm
+	}
+	if o.Workers <= 0 {
+		o.Workers = 1
 	}
 	if o.mem == nil {
 		o.mem = memory.DefaultAllocator
@@ -167,17 +178,26 @@ func writeParquet(w io.Writer, t *Table, o ParquetOptions) error {
 //
 // The caller's goroutine runs fill and copies each batch into Arrow record batches
 // (so that fill may reuse its batch as soon as emit returns), and a writer
-// goroutine hands them, in order, to a columnsWriter, which encodes and compresses
-// each batch's columns on goroutines of their own. At most two record batches wait
-// between fill and the writer. The file is the same, byte for byte, as when one
-// goroutine did everything with pqarrow.FileWriter.WriteBuffered; on 2 cores the
-// edges of R-MAT scale 20 were written in about two thirds of the time with the
-// writer goroutine alone (figures in the commit that brought it), and the columns'
-// goroutines are measured in the commit that brought columnsWriter.
+// goroutine encodes, compresses and writes them, in order, with
+// pqarrow.FileWriter.WriteBuffered, or, with more than one o.Workers, hands them to
+// a columnsWriter, which encodes and compresses each batch's columns on o.Workers
+// goroutines. At most two record batches wait between fill and the writer. The
+// file is the same, byte for byte, as when one goroutine did everything; on 2
+// cores the edges of R-MAT scale 20 were written in about two thirds of the time
+// with the writer goroutine (figures in the commit that brought it), and the
+// workers are measured in the commits that brought columnsWriter and Workers.
 func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func(emit func(*Table) error) error) (err error) {
 	as := arrowSchema(schema)
-	fw, err := newColumnsWriter(as, w, writerProps(schema, o),
-		pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(o.mem), pqarrow.WithStoreSchema()))
+	props := writerProps(schema, o)
+	arrowProps := pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(o.mem), pqarrow.WithStoreSchema())
+	var fw recordWriter
+	if o.Workers > 1 {
+		fw, err = newColumnsWriter(as, w, props, arrowProps, o.Workers)
+	} else {
+		var pw *pqarrow.FileWriter
+		pw, err = pqarrow.NewFileWriter(as, w, props, arrowProps)
+		fw = bufferedWriter{pw}
+	}
 	if err != nil {
 		return fmt.Errorf("parquet: %w", err)
 	}
@@ -244,6 +264,19 @@ func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func
 	}
 	return ferr
 }
+
+// recordWriter writes record batches as one Parquet file; Close is required.
+type recordWriter interface {
+	Write(arrow.RecordBatch) error
+	Close() error
+}
+
+// bufferedWriter is pqarrow's FileWriter writing with WriteBuffered, which fills
+// the current row group and starts a new one when full, encoding and compressing
+// the columns one after another on the caller's goroutine.
+type bufferedWriter struct{ *pqarrow.FileWriter }
+
+func (w bufferedWriter) Write(rec arrow.RecordBatch) error { return w.WriteBuffered(rec) }
 
 // errWriteFailed stops a fill whose rows the writer goroutine can no longer write;
 // writeParquetBatches returns the writer's error instead.
