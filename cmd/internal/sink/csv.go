@@ -46,7 +46,7 @@ func WriteCSV(w io.Writer, t *Table) error {
 			}
 			switch c.Type {
 			case String:
-				rec[i] = neutralise(c.Strings[r])
+				rec[i] = neutralise(c.StringAt(r))
 			case Int64:
 				buf = strconv.AppendInt(buf[:0], c.Ints[r], 10)
 				rec[i] = string(buf)

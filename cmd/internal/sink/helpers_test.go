@@ -9,8 +9,8 @@ import (
 // scoreTable returns a table of rows rows shaped like Clout's score output, with
 // every kind of value the writer must carry: all three types, per-row nulls, a Null
 // column without values and one with ignored values, a column whose rows are all
-// null, special floats, extreme integers, and text that needs quoting or
-// neutralising. It is deterministic for a given seed.
+// null, special floats, extreme integers, text that needs quoting or
+// neutralising, and a column without statistics. It is deterministic for a given seed.
 func scoreTable(rows int, seed uint64) *Table {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	ids := make([]string, rows)
@@ -54,7 +54,7 @@ func scoreTable(rows int, seed uint64) *Table {
 			{Name: "missing", Type: Float64, Doc: "signal absent from the inputs", Null: true},
 			{Name: "missing_s", Type: String, Null: true, Strings: make([]string, rows)},
 			{Name: "dead", Type: Int64, Ints: dead, Valid: deadValid},
-			{Name: "dotted.name", Type: String, Strings: handles},
+			{Name: "dotted.name", Type: String, Strings: handles, NoStats: true},
 		},
 		Meta: map[string]string{"clout.version": "v0.0.0-test", "clout.note": "ünïcødé ✓"},
 	}

@@ -27,6 +27,7 @@ func TestParquetRoundTrip(t *testing.T) {
 		{"rows=300000", 300_000, ParquetOptions{}, 3},
 		// Batches that straddle row groups: 1000 = 3×300 + 100.
 		{"rows=1000,group=300,batch=128", 1000, ParquetOptions{RowGroupRows: 300, BatchRows: 128}, 4},
+		{"rows=300000,page=16k", 300_000, ParquetOptions{PageBytes: 16 << 10}, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
@@ -56,7 +57,7 @@ func TestParquetRoundTrip(t *testing.T) {
 }
 
 // checkLayout checks the physical layout of a written file: row groups of the
-// requested size, zstd everywhere, statistics on, dictionary pages for strings only.
+// requested size, zstd everywhere, statistics unless NoStats, dictionary pages for strings only.
 func checkLayout(t *testing.T, path string, tbl *Table, wantGroups, groupRows int) {
 	t.Helper()
 	rdr, err := file.OpenParquetFile(path, false)
@@ -85,8 +86,8 @@ func checkLayout(t *testing.T, path string, tbl *Table, wantGroups, groupRows in
 			if cc.Compression() != compress.Codecs.Zstd {
 				t.Errorf("row group %d column %q: compression %v", g, tbl.Columns[i].Name, cc.Compression())
 			}
-			if ok, err := cc.StatsSet(); !ok || err != nil {
-				t.Errorf("row group %d column %q: no statistics (%v)", g, tbl.Columns[i].Name, err)
+			if ok, err := cc.StatsSet(); ok == tbl.Columns[i].NoStats || err != nil {
+				t.Errorf("row group %d column %q: statistics %v, want %v (%v)", g, tbl.Columns[i].Name, ok, !tbl.Columns[i].NoStats, err)
 			}
 			if dict := cc.HasDictionaryPage(); dict != (tbl.Columns[i].Type == String) {
 				t.Errorf("row group %d column %q (%v): dictionary page %v", g, tbl.Columns[i].Name, tbl.Columns[i].Type, dict)
@@ -159,6 +160,14 @@ func TestWriteParquetInvalid(t *testing.T) {
 		{"two-line doc", &Table{Columns: []Column{{Name: "a", Type: Float64, Floats: []float64{1}, Doc: "x\ny"}}},
 			`column "a": doc is not one line`},
 		{"no name", &Table{Columns: []Column{{Type: Float64, Floats: []float64{1}}}}, `column 0 has no name`},
+		{"packed ends fall", &Table{Columns: []Column{{Name: "a", Type: String, Packed: &Packed{Bytes: []byte("abc"), Ends: []int32{2, 1, 3}}}}},
+			`column "a": packed value 1 ends at 1, before its start 2`},
+		{"packed ends short", &Table{Columns: []Column{{Name: "a", Type: String, Packed: &Packed{Bytes: []byte("abc"), Ends: []int32{2}}}}},
+			`column "a": packed values end at 2, not at the end of their 3 bytes`},
+		{"packed and strings", &Table{Columns: []Column{{Name: "a", Type: String, Strings: []string{"abc"}, Packed: &Packed{Bytes: []byte("abc"), Ends: []int32{3}}}}},
+			`column "a" holds both Strings and Packed`},
+		{"packed int", &Table{Columns: []Column{{Name: "a", Type: Int64, Ints: []int64{1}, Packed: &Packed{}}}},
+			`column "a": int64 column holds values of another type`},
 		{"reserved meta", &Table{Columns: []Column{{Name: "a", Type: Float64, Floats: []float64{1}}}, Meta: map[string]string{"ARROW:schema": "x"}},
 			`metadata key "ARROW:schema" is reserved for Arrow`},
 	} {

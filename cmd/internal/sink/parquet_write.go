@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -37,7 +38,16 @@ type ParquetOptions struct {
 	RowGroupRows     int         // rows per row group; 0 means DefaultRowGroupRows
 	BatchRows        int         // rows per record batch; 0 means DefaultBatchRows
 	CompressionLevel int         // zstd level (1 fastest … 22 smallest); 0 means zstd's default, 3
+	PageBytes        int         // target size of a data page before compression; 0 means arrow-go's default, 1 MiB
 	Perm             os.FileMode // permission bits of the file; 0 means DefaultPerm
+
+	// Workers is the number of goroutines that encode and compress the columns of
+	// each record batch, concurrently; 0 or 1 means the writer goroutine alone,
+	// with pqarrow's FileWriter. More cost memory: each holds a zstd encoder (16 MB
+	// at the default level, less at level 1) and pages in the making, and all
+	// columns' last pages are compressed before the row group is copied out; two
+	// raise the peak of a score table's write by 10 to 30 MB (R-MAT scale 21).
+	Workers int
 
 	// Put puts the file in place; nil means WriteFileAtomic. Set.WriteFile stages it
 	// for the set's commit instead.
@@ -56,6 +66,9 @@ func (o ParquetOptions) withDefaults() ParquetOptions {
 	if o.Perm == 0 {
 		o.Perm = DefaultPerm
 	}
+	if o.Workers <= 0 {
+		o.Workers = 1
+	}
 	if o.mem == nil {
 		o.mem = memory.DefaultAllocator
 	}
@@ -70,8 +83,8 @@ func (o ParquetOptions) withDefaults() ParquetOptions {
 // Every column becomes a nullable top-level field: String as utf8 (BYTE_ARRAY with
 // the STRING logical type), Int64 as int64, Float64 as float64 (DOUBLE). Pages are
 // zstd-compressed, string columns are dictionary-encoded (arrow-go falls back to plain
-// encoding when the dictionary grows too large), every column has statistics, and row
-// groups hold o.RowGroupRows rows. The Arrow schema is embedded (the "ARROW:schema"
+// encoding when the dictionary grows too large) unless Plain, every column has
+// statistics unless NoStats, and row groups hold o.RowGroupRows rows. The Arrow schema is embedded (the "ARROW:schema"
 // key), so each Column.Doc survives as field metadata "doc"; t.Meta becomes the file's
 // key-value metadata.
 //
@@ -135,13 +148,20 @@ func writerProps(t *Table, o ParquetOptions) *parquet.WriterProperties {
 		parquet.WithMaxRowGroupLength(int64(o.RowGroupRows)),
 		parquet.WithDictionaryDefault(false),
 	}
+	if o.PageBytes > 0 {
+		opts = append(opts, parquet.WithDataPageSize(int64(o.PageBytes)))
+	}
 	if o.CompressionLevel != 0 {
 		opts = append(opts, parquet.WithCompressionLevel(o.CompressionLevel))
 	}
 	for i := range t.Columns {
+		// A path, not a dotted string: a column name may contain dots.
+		path := parquet.ColumnPath{t.Columns[i].Name}
 		if t.Columns[i].Type == String && !t.Columns[i].Plain {
-			// A path, not a dotted string: a column name may contain dots.
-			opts = append(opts, parquet.WithDictionaryPath(parquet.ColumnPath{t.Columns[i].Name}, true))
+			opts = append(opts, parquet.WithDictionaryPath(path, true))
+		}
+		if t.Columns[i].NoStats {
+			opts = append(opts, parquet.WithStatsPath(path, false))
 		}
 	}
 	return parquet.NewWriterProperties(opts...)
@@ -156,16 +176,28 @@ func writeParquet(w io.Writer, t *Table, o ParquetOptions) error {
 // writeParquetBatches writes the batches fill emits to w as one Parquet file with
 // schema's columns, converting each to Arrow in record batches of o.BatchRows rows.
 //
-// Two goroutines share the work: the caller's runs fill and copies each batch into
-// Arrow record batches (so that fill may reuse its batch as soon as emit returns),
-// and a writer goroutine encodes, compresses and writes them, in order. At most two
-// record batches wait between them. The file is the same, byte for byte, as when
-// one goroutine did both; on 2 cores the edges of R-MAT scale 20 are written in
-// about two thirds of the time (figures in the commit that brought the writer).
+// The caller's goroutine runs fill and copies each batch into Arrow record batches
+// (so that fill may reuse its batch as soon as emit returns), and a writer
+// goroutine encodes, compresses and writes them, in order, with
+// pqarrow.FileWriter.WriteBuffered, or, with more than one o.Workers, hands them to
+// a columnsWriter, which encodes and compresses each batch's columns on o.Workers
+// goroutines. At most two record batches wait between fill and the writer. The
+// file is the same, byte for byte, as when one goroutine did everything; on 2
+// cores the edges of R-MAT scale 20 were written in about two thirds of the time
+// with the writer goroutine (figures in the commit that brought it), and the
+// workers are measured in the commits that brought columnsWriter and Workers.
 func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func(emit func(*Table) error) error) (err error) {
 	as := arrowSchema(schema)
-	fw, err := pqarrow.NewFileWriter(as, w, writerProps(schema, o),
-		pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(o.mem), pqarrow.WithStoreSchema()))
+	props := writerProps(schema, o)
+	arrowProps := pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(o.mem), pqarrow.WithStoreSchema())
+	var fw recordWriter
+	if o.Workers > 1 {
+		fw, err = newColumnsWriter(as, w, props, arrowProps, o.Workers)
+	} else {
+		var pw *pqarrow.FileWriter
+		pw, err = pqarrow.NewFileWriter(as, w, props, arrowProps)
+		fw = bufferedWriter{pw}
+	}
 	if err != nil {
 		return fmt.Errorf("parquet: %w", err)
 	}
@@ -189,8 +221,8 @@ func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func
 		defer close(done)
 		for b := range recs {
 			if werr == nil {
-				// WriteBuffered fills the current row group, starting a new one when full.
-				if e := fw.WriteBuffered(b.rec); e != nil {
+				// Write fills the current row group, starting a new one when full.
+				if e := fw.Write(b.rec); e != nil {
 					werr = fmt.Errorf("parquet: rows [%d, %d): %w", b.lo, b.hi, e)
 					close(stop)
 				}
@@ -199,8 +231,8 @@ func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func
 		}
 	}()
 
-	rb := array.NewRecordBuilder(o.mem, as)
-	defer rb.Release()
+	bs := newBuilders(o.mem, as)
+	defer bs.release()
 	written := 0
 	ferr := fill(func(b *Table) error {
 		if b != schema {
@@ -214,10 +246,7 @@ func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func
 		rows := b.Rows()
 		for off := 0; off < rows; off += o.BatchRows {
 			end := min(off+o.BatchRows, rows)
-			for i := range b.Columns {
-				appendColumn(rb.Field(i), &b.Columns[i], off, end)
-			}
-			rec := rb.NewRecordBatch()
+			rec := bs.record(b, off, end)
 			select {
 			case recs <- batch{rec, written + off, written + end}:
 			case <-stop:
@@ -236,6 +265,19 @@ func writeParquetBatches(w io.Writer, schema *Table, o ParquetOptions, fill func
 	return ferr
 }
 
+// recordWriter writes record batches as one Parquet file; Close is required.
+type recordWriter interface {
+	Write(arrow.RecordBatch) error
+	Close() error
+}
+
+// bufferedWriter is pqarrow's FileWriter writing with WriteBuffered, which fills
+// the current row group and starts a new one when full, encoding and compressing
+// the columns one after another on the caller's goroutine.
+type bufferedWriter struct{ *pqarrow.FileWriter }
+
+func (w bufferedWriter) Write(rec arrow.RecordBatch) error { return w.WriteBuffered(rec) }
+
 // errWriteFailed stops a fill whose rows the writer goroutine can no longer write;
 // writeParquetBatches returns the writer's error instead.
 var errWriteFailed = errors.New("parquet: the write failed")
@@ -252,6 +294,93 @@ func sameColumns(schema, b *Table) error {
 		}
 	}
 	return nil
+}
+
+// builders makes Arrow record batches of a schema's rows from Tables.
+type builders struct {
+	mem    memory.Allocator
+	schema *arrow.Schema
+	b      []array.Builder // one per field, made on first use
+	arrs   []arrow.Array   // scratch
+}
+
+func newBuilders(mem memory.Allocator, schema *arrow.Schema) *builders {
+	return &builders{mem: mem, schema: schema, b: make([]array.Builder, schema.NumFields()), arrs: make([]arrow.Array, schema.NumFields())}
+}
+
+// record returns rows [lo, hi) of t, whose columns match the schema, as a record
+// batch: the caller releases it. The values are copied: t may change once it
+// returns.
+func (bs *builders) record(t *Table, lo, hi int) arrow.RecordBatch {
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.Packed != nil && !c.Null {
+			bs.arrs[i] = packedArray(bs.mem, c, lo, hi)
+			continue
+		}
+		if bs.b[i] == nil {
+			bs.b[i] = array.NewBuilder(bs.mem, bs.schema.Field(i).Type)
+		}
+		appendColumn(bs.b[i], c, lo, hi)
+		bs.arrs[i] = bs.b[i].NewArray()
+	}
+	rec := array.NewRecordBatch(bs.schema, bs.arrs, int64(hi-lo))
+	for i, a := range bs.arrs {
+		a.Release()
+		bs.arrs[i] = nil
+	}
+	return rec
+}
+
+func (bs *builders) release() {
+	for _, b := range bs.b {
+		if b != nil {
+			b.Release()
+		}
+	}
+}
+
+// packedArray returns rows [lo, hi) of c, a String column held as Packed, as an
+// Arrow string array: its bytes and offsets are copied in bulk, not value by value.
+func packedArray(mem memory.Allocator, c *Column, lo, hi int) arrow.Array {
+	p, n := c.Packed, hi-lo
+	start, end := int32(0), int32(0)
+	if n > 0 {
+		start, end = p.start(lo), p.Ends[hi-1]
+	}
+	offsets := memory.NewResizableBuffer(mem)
+	offsets.Resize(arrow.Int32Traits.BytesRequired(n + 1))
+	o := arrow.Int32Traits.CastFromBytes(offsets.Bytes())
+	o[0] = 0
+	for i, e := range p.Ends[lo:hi] {
+		o[i+1] = e - start
+	}
+	values := memory.NewResizableBuffer(mem)
+	values.Resize(int(end - start))
+	copy(values.Bytes(), p.Bytes[start:end])
+	var valid *memory.Buffer // nil: all valid
+	nulls := 0
+	if c.Valid != nil {
+		valid = memory.NewResizableBuffer(mem)
+		valid.Resize(int(bitutil.BytesForBits(int64(n))))
+		bits := valid.Bytes()
+		clear(bits)
+		for i, ok := range c.Valid[lo:hi] {
+			if ok {
+				bitutil.SetBit(bits, i)
+			} else {
+				nulls++
+			}
+		}
+	}
+	data := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{valid, offsets, values}, nil, nulls, 0)
+	offsets.Release()
+	values.Release()
+	if valid != nil {
+		valid.Release()
+	}
+	defer data.Release()
+	return array.NewStringData(data)
 }
 
 // appendColumn appends rows [lo, hi) of c to b, a builder of c's Arrow type.

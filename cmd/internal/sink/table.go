@@ -32,6 +32,7 @@ func (t Type) String() string {
 
 // Column is one named, typed column of a Table. Exactly one of Strings, Ints and
 // Floats, the one that matches Type, holds the values; the other two must be nil.
+// A String column may hold its values as Packed instead of Strings.
 //
 // Nulls come in two grains. Null marks the whole column as null: the signal it stands
 // for is not carried by the inputs (a layer the data set lacks, say), which is not the
@@ -48,6 +49,7 @@ type Column struct {
 	Doc string
 
 	Strings []string  // values of a String column
+	Packed  *Packed   // values of a String column instead of Strings, packed (see Packed)
 	Ints    []int64   // values of an Int64 column
 	Floats  []float64 // values of a Float64 column
 
@@ -59,12 +61,22 @@ type Column struct {
 	// keeps the file byte-reproducible: when a dictionary outgrows its page, arrow-go
 	// falls back to plain encoding and lists the chunk's two encodings in map order.
 	Plain bool
+
+	// NoStats leaves the column's statistics (min, max, null count) out of the
+	// file's metadata. They cost a comparison per value, which for a string column
+	// is a good part of the write; readers skip row groups by them, which only
+	// pays for columns whose values are clustered, so leave them out for ids in no
+	// particular order.
+	NoStats bool
 }
 
 // Len returns the length of the column's value slice, the one that matches its Type.
 func (c *Column) Len() int {
 	switch c.Type {
 	case String:
+		if c.Packed != nil {
+			return c.Packed.Len()
+		}
 		return len(c.Strings)
 	case Int64:
 		return len(c.Ints)
@@ -72,6 +84,14 @@ func (c *Column) Len() int {
 		return len(c.Floats)
 	}
 	return 0
+}
+
+// StringAt returns value i of a String column, from Strings or Packed.
+func (c *Column) StringAt(i int) string {
+	if c.Packed != nil {
+		return c.Packed.At(i)
+	}
+	return c.Strings[i]
 }
 
 // IsNull reports whether row i of the column is null.
@@ -114,7 +134,8 @@ func (t *Table) Col(name string) *Column {
 }
 
 // Validate checks the table's shape: every column has a non-empty, unique name, a
-// valid Type, values only in the slice that matches its Type, a one-line Doc, and the
+// valid Type, values only in the slice that matches its Type (a Packed's ends rising
+// from 0 to the end of its bytes), a one-line Doc, and the
 // same length as the others (Null columns may have no values); Valid, when set, has
 // that length too. Meta must not use the key "ARROW:schema", which is Arrow's.
 func (t *Table) Validate() error {
@@ -147,10 +168,18 @@ func (t *Table) validate() error {
 		switch c.Type {
 		case String:
 			stray = c.Ints != nil || c.Floats != nil
+			if c.Packed != nil {
+				if c.Strings != nil {
+					return fmt.Errorf("column %q holds both Strings and Packed", c.Name)
+				}
+				if err := c.Packed.check(); err != nil {
+					return fmt.Errorf("column %q: %w", c.Name, err)
+				}
+			}
 		case Int64:
-			stray = c.Strings != nil || c.Floats != nil
+			stray = c.Strings != nil || c.Packed != nil || c.Floats != nil
 		case Float64:
-			stray = c.Strings != nil || c.Ints != nil
+			stray = c.Strings != nil || c.Packed != nil || c.Ints != nil
 		default:
 			return fmt.Errorf("column %q: invalid type %v", c.Name, c.Type)
 		}
