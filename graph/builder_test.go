@@ -511,3 +511,57 @@ func TestBuildOutWithIn(t *testing.T) {
 		checkTranspose(t, gl)
 	}
 }
+
+// TestBuilderWorkers builds one seeded random multigraph, large enough for several
+// chunks of added edges per layer and for radix-sorted lists (a hub with thousands of
+// targets), with 1 to 5 workers, and checks that every layer comes out the same,
+// in-CSR included, as with one worker, and the out-CSR as the map-based reference of
+// TestBuilderRandom would have it: sorted lists and merged repeats (checkTranspose).
+func TestBuilderWorkers(t *testing.T) {
+	var ops []addOp
+	r := rand.New(rand.NewPCG(5, 6))
+	const n = 2000
+	for k := range NumKinds {
+		for range 40_000 + r.IntN(20_000) {
+			u, v := uint32(r.IntN(1+r.IntN(n))), uint32(r.IntN(n))
+			c := uint32(1)
+			if k == Retweets && r.IntN(4) == 0 {
+				c = uint32(1 + r.IntN(300)) // some of 255 or more: the overflow map
+			}
+			ts := NoTime
+			if k >= Mentions && r.IntN(3) > 0 {
+				ts = int64(r.IntN(1000))
+			}
+			ops = append(ops, addOp{k, u, v, c, ts})
+			if r.IntN(16) == 0 { // a hub, 7, with thousands of edges
+				ops = append(ops, addOp{k, 7, uint32(r.IntN(n)), c, ts})
+			}
+		}
+	}
+	want := build(t, ops, nil, 0, 1)
+	if len(ops) < 5*40_000 || want.Layer(Follows).OutDegree(7) < radixMin {
+		t.Fatalf("fixture too small: %d ops, hub degree %d", len(ops), want.Layer(Follows).OutDegree(7))
+	}
+	for _, workers := range []int{2, 3, 5} {
+		g := build(t, ops, nil, 0, workers)
+		for k := range NumKinds {
+			l, w := g.Layer(k), want.Layer(k)
+			if !slices.Equal(edgesOf(l), edgesOf(w)) {
+				t.Fatalf("%d workers, %v: edges differ from one worker's", workers, k)
+			}
+			for v := range uint32(n) {
+				a, ac := l.In(v)
+				b, bc := w.In(v)
+				if !slices.Equal(a, b) {
+					t.Fatalf("%d workers, %v: in-list of %d differs", workers, k, v)
+				}
+				for i := range a {
+					if ac.At(i) != bc.At(i) {
+						t.Fatalf("%d workers, %v: in-count %d of %d differs", workers, k, i, v)
+					}
+				}
+			}
+			checkTranspose(t, l)
+		}
+	}
+}
