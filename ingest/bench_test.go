@@ -2,11 +2,9 @@ package ingest
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -153,18 +151,7 @@ func BenchmarkReadEdgeListReal(b *testing.B) {
 // the ingest of a gzip input. MB/s is of decompressed text.
 func BenchmarkOpenGzip(b *testing.B) {
 	text := edgeListText(1e6, 4e6, 9)
-	path := filepath.Join(b.TempDir(), "edges.tsv.gz")
-	var z bytes.Buffer
-	zw := gzip.NewWriter(&z)
-	if _, err := zw.Write(text); err != nil {
-		b.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(path, z.Bytes(), 0o644); err != nil {
-		b.Fatal(err)
-	}
+	path := writeFile(b, b.TempDir(), "edges.tsv.gz", gzipBytes(b, text))
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		rc, _, err := Open(path, nil)
