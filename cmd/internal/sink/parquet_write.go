@@ -84,9 +84,9 @@ func (o ParquetOptions) withDefaults() ParquetOptions {
 // the STRING logical type), Int64 as int64, Float64 as float64 (DOUBLE). Pages are
 // zstd-compressed, string columns are dictionary-encoded (arrow-go falls back to plain
 // encoding when the dictionary grows too large) unless Plain, every column has
-// statistics unless NoStats, and row groups hold o.RowGroupRows rows. The Arrow schema is embedded (the "ARROW:schema"
-// key), so each Column.Doc survives as field metadata "doc"; t.Meta becomes the file's
-// key-value metadata.
+// statistics unless NoStats, and row groups hold o.RowGroupRows rows. The Arrow
+// schema is embedded (the "ARROW:schema" key), so each Column.Doc survives as field
+// metadata "doc"; t.Meta becomes the file's key-value metadata.
 //
 // The table is converted to Arrow in record batches of o.BatchRows rows, never as one
 // record of the whole table. An invalid table (see Table.Validate) or a table without
