@@ -797,3 +797,32 @@ func TestPullFill(t *testing.T) {
 		}
 	}
 }
+
+// TestPageRankNoMassDrift checks that the float32 phase costs no iterations at a
+// tight tolerance: its rounding changes the total of the ranks by a little each
+// iteration, and were that error carried over (as it is by a teleport share of
+// (1 − Damping)/N + Damping·dangling/N), it would decay only by Damping per
+// iteration and hold the L1 change above 1e-10 for several more of them. With the
+// error carried over, this graph took 34 iterations with the float32 phase against
+// 32 without it; `clout score --count-transform binary --tolerance 1e-10` of
+// `clout gen rmat --scale 20` took 34 iterations, and takes 31 now.
+func TestPageRankNoMassDrift(t *testing.T) {
+	defer func(f float64) { float32Until = f }(float32Until)
+	g := rmatGraph(t, 17, 16, 1, false)
+	p := DefaultPageRankParams()
+	p.Transform, p.Tolerance, p.MaxIter = Binary, 1e-10, 1000
+	iters := map[string]int{}
+	for name, until := range map[string]float64{"float32 phase": 1e-5, "float64 from the second iteration": math.Inf(1)} {
+		float32Until = until
+		r, err := PageRank(g, p, nil)
+		if err != nil || !r.Converged {
+			t.Fatalf("%s: converged %v after %d iterations, error %v", name, r.Converged, r.Iterations, err)
+		}
+		iters[name] = r.Iterations
+	}
+	if a, b := iters["float32 phase"], iters["float64 from the second iteration"]; a > b {
+		t.Errorf("%d iterations with the float32 phase, %d without", a, b)
+	} else {
+		t.Logf("%d iterations with the float32 phase, %d without", a, b)
+	}
+}
