@@ -159,81 +159,26 @@ func buildLayer(k Kind, n int, e *edgeBuf, workers int, release func(), withIn b
 	*e = edgeBuf{present: e.present}
 	release()
 
-	// Sort each adjacency list, in parallel over node ranges of about equal edge
-	// counts, and find out whether any (actor, target) pair repeats.
+	// Sort each adjacency list, merge repeated pairs into counts, and close the
+	// gaps the merges leave (mergeLists).
 	var first, last []int64
 	if ts != nil {
 		first, last = ts, make([]int64, m)
 		copy(last, ts)
 	}
-	hasDup := parallelRanges(off, workers, func(lo, hi int) bool {
-		dup := false
-		var scratch []uint32
-		for u := lo; u < hi; u++ {
-			a, z := off[u], off[u+1]
-			if sortSegment(adj[a:z], sub(cnt, a, z), sub64(first, a, z), sub64(last, a, z), &scratch) {
-				dup = true
-			}
-		}
-		return dup
-	})
-
-	// Merge repeated pairs, summing their counts and keeping the earliest first and
-	// the latest last time, then compact the lists to the left.
-	if hasDup {
-		if cnt == nil {
-			cnt = make([]uint32, m)
-			for i := range cnt {
-				cnt[i] = 1
-			}
-		}
-		newDeg := make([]uint32, n)
-		parallelRanges(off, workers, func(lo, hi int) bool {
-			for u := lo; u < hi; u++ {
-				a, z := off[u], off[u+1]
-				newDeg[u] = uint32(mergeSorted(adj[a:z], cnt[a:z], sub64(first, a, z), sub64(last, a, z)))
-			}
-			return false
-		})
-		var w uint64
-		for u := 0; u < n; u++ {
-			a, d := off[u], uint64(newDeg[u])
-			copy(adj[w:w+d], adj[a:a+d])
-			copy(cnt[w:w+d], cnt[a:a+d])
-			if first != nil {
-				copy(first[w:w+d], first[a:a+d])
-				copy(last[w:w+d], last[a:a+d])
-			}
-			off[u] = w
-			w += d
-		}
-		off[n] = w
-		// Keep the slack (the merged duplicates) rather than copy to a tight
-		// array: a copy would hold both at once, a larger peak than the slack.
-		adj, cnt = adj[:w:w], cnt[:w:w]
-		if first != nil {
-			first, last = first[:w:w], last[:w:w]
-		}
-	}
-
-	// A layer whose counts are all 1 stores none; others store a byte per count.
-	if cnt != nil && allOnes(cnt) {
-		cnt = nil
-	}
-	l.outOff, l.outAdj, l.first, l.last = off, adj, first, last
-	if cnt == nil {
-		l.events = uint64(len(adj))
-		if len(adj) > 0 {
-			l.maxCount = 1
-		}
-	} else {
-		for _, c := range cnt {
-			l.events += uint64(c)
-		}
-		l.outCnt, l.outBig, l.maxCount = packCounts(cnt)
-		cnt = nil
+	mg := mergeLists(off, adj, cnt, first, last, workers)
+	if cnt != nil {
+		cnt = nil // the four-byte counts are in mg's bytes now
 		release()
 	}
+	// Keep the slack (the merged duplicates) rather than copy to tight arrays: a
+	// copy would hold both at once, a larger peak than the slack.
+	adj = adj[:mg.edges:mg.edges]
+	if first != nil {
+		first, last = first[:mg.edges:mg.edges], last[:mg.edges:mg.edges]
+	}
+	l.outCnt, l.outBig, l.events, l.maxCount = mg.cnt, mg.big, mg.events, mg.maxCount
+	l.outOff, l.outAdj, l.first, l.last = off, adj, first, last
 	if withIn {
 		l.buildIn(workers)
 	}
@@ -323,66 +268,6 @@ func sub64(a []int64, lo, hi uint64) []int64 {
 		return nil
 	}
 	return a[lo:hi]
-}
-
-func allOnes(a []uint32) bool {
-	for _, c := range a {
-		if c != 1 {
-			return false
-		}
-	}
-	return true
-}
-
-// parallelRanges splits the nodes into about 8×workers ranges of similar edge counts
-// and runs f on them with workers goroutines. It returns the OR of f's results.
-func parallelRanges(off []uint64, workers int, f func(lo, hi int) bool) bool {
-	n := len(off) - 1
-	if n == 0 {
-		return false
-	}
-	chunks := 8 * workers
-	m := off[n]
-	bounds := []int{0}
-	for c := 1; c < chunks; c++ {
-		target := m * uint64(c) / uint64(chunks)
-		i := sort.Search(n, func(i int) bool { return off[i] >= target })
-		if i > bounds[len(bounds)-1] {
-			bounds = append(bounds, i)
-		}
-	}
-	if bounds[len(bounds)-1] != n {
-		bounds = append(bounds, n)
-	}
-	var (
-		wg     sync.WaitGroup
-		mu     sync.Mutex
-		result bool
-		jobs   = make(chan int, len(bounds))
-	)
-	for i := 0; i+1 < len(bounds); i++ {
-		jobs <- i
-	}
-	close(jobs)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			local := false
-			for i := range jobs {
-				if f(bounds[i], bounds[i+1]) {
-					local = true
-				}
-			}
-			if local {
-				mu.Lock()
-				result = true
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	return result
 }
 
 // countAndFill makes the unsorted out-CSR of an edge buffer: the offsets (out-degrees

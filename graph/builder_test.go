@@ -428,10 +428,11 @@ func TestOutOnly(t *testing.T) {
 }
 
 // TestBuilderRelease checks that Build calls Release once per layer after placing
-// its edges and once more when it packs merged counts, and that the graph does not
-// depend on it.
+// its edges and once more when it has packed the four-byte counts the Builder was
+// given into bytes, and that the graph does not depend on it.
 func TestBuilderRelease(t *testing.T) {
-	ops := []addOp{add(Follows, 0, 1, 1), add(Follows, 1, 2, 1), add(Retweets, 0, 1, 1), add(Retweets, 0, 1, 1)}
+	ops := []addOp{add(Follows, 0, 1, 1), add(Follows, 1, 2, 1), add(Retweets, 0, 1, 1), add(Retweets, 0, 1, 1),
+		add(Likes, 0, 2, 3)}
 	var b Builder
 	calls := 0
 	b.Release = func() { calls++ }
@@ -442,12 +443,13 @@ func TestBuilderRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Follows: placed (1); Retweets: placed, then its duplicate merged and packed (2).
-	if calls != 3 {
-		t.Errorf("Release called %d times, want 3", calls)
+	// Follows: placed (1); Retweets: placed, its duplicate merged straight into a
+	// byte (1); Likes, given a count of 3: placed, then its four-byte counts packed (2).
+	if calls != 4 {
+		t.Errorf("Release called %d times, want 4", calls)
 	}
 	want := build(t, ops, nil, 0, 1)
-	for _, k := range []Kind{Follows, Retweets} {
+	for _, k := range []Kind{Follows, Retweets, Likes} {
 		if got, w := edgesOf(g.Layer(k)), edgesOf(want.Layer(k)); !slices.Equal(got, w) {
 			t.Errorf("%v: %v, want %v", k, got, w)
 		}

@@ -47,22 +47,3 @@ func (c Counts) Sum(n int) uint64 {
 	}
 	return s
 }
-
-// packCounts stores 32-bit counts in one byte each, with the overflow map; it
-// returns the largest count too.
-func packCounts(cnt []uint32) (small []uint8, big map[uint64]uint32, maxCount uint32) {
-	small = make([]uint8, len(cnt))
-	for i, c := range cnt {
-		maxCount = max(maxCount, c)
-		if c < countEscape {
-			small[i] = uint8(c)
-			continue
-		}
-		small[i] = countEscape
-		if big == nil {
-			big = make(map[uint64]uint32)
-		}
-		big[uint64(i)] = c
-	}
-	return small, big, maxCount
-}

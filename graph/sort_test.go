@@ -30,24 +30,36 @@ func TestRadixSort(t *testing.T) {
 	}
 }
 
-// TestSortSegmentLong checks that a list long enough for the radix sort comes out
-// sorted, with a repeat reported, and one without repeats reported as such.
-func TestSortSegmentLong(t *testing.T) {
+// TestSortListLong checks that a list long enough for the radix sort comes out
+// sorted, with its repeats, and that one with counts and times carries them along.
+func TestSortListLong(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	perm := r.Perm(3 * radixMin)
 	a := make([]uint32, len(perm))
 	for i, v := range perm {
 		a[i] = uint32(v) * 7
 	}
+	a[0], a[len(a)-1] = a[len(a)-1], a[5] // a repeat
+	want := slices.Sorted(slices.Values(a))
 	var scratch []uint32
-	if sortSegment(a, nil, nil, nil, &scratch) {
-		t.Fatal("distinct targets reported as repeating")
+	sortList(a, nil, nil, nil, &scratch)
+	if !slices.Equal(a, want) {
+		t.Fatal("radix-sorted list differs from slices.Sort's")
 	}
-	if !slices.IsSorted(a) {
-		t.Fatal("not sorted")
+
+	// With counts and times: each count and time is its target's, so that the
+	// sorted arrays must still agree with one another.
+	b := []uint32{5, 3, 9, 3, 1}
+	cnt := []uint32{50, 30, 90, 31, 10}
+	first := []int64{500, 300, 900, 301, 100}
+	last := []int64{-500, -300, -900, -301, -100}
+	sortList(b, cnt, first, last, &scratch)
+	if !slices.IsSorted(b) {
+		t.Fatalf("not sorted: %v", b)
 	}
-	a[0], a[len(a)-1] = a[len(a)-1], a[5] // unsorted, with a repeat
-	if !sortSegment(a, nil, nil, nil, &scratch) || !slices.IsSorted(a) {
-		t.Fatal("repeat not reported, or not sorted")
+	for i, v := range b {
+		if c := cnt[i] / 10; c != v || first[i]/100 != int64(v) || -last[i]/100 != int64(v) {
+			t.Errorf("%d: target %d carries count %d, times %d %d", i, v, cnt[i], first[i], last[i])
+		}
 	}
 }
