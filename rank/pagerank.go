@@ -371,49 +371,14 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	}
 	deg, outW = nil, nil
 
-	// In-degrees, in new ids, counted over the out-lists (PageRank reads no in-CSR:
-	// a graph from Builder.BuildOut has none), prefix-summed into offsets. Each
-	// worker counts the targets of its own range of sources, worker 0 into the
-	// offsets and the others into arrays of their own, added up after.
-	pg.off = make([]uint64, n+1)
-	counts := make([][]uint32, workers)
-	forChunks(workers, workers, func(w int) {
-		lo, hi := srcBounds[w], srcBounds[w+1]
-		var d []uint32
-		if w > 0 {
-			d = make([]uint32, n)
-			counts[w] = d
-		}
-		for _, l := range layers {
-			for u := lo; u < hi; u++ {
-				adj, _ := l.Out(u)
-				if w == 0 {
-					for _, v := range adj {
-						pg.off[newID[v]+1]++
-					}
-				} else {
-					for _, v := range adj {
-						d[newID[v]]++
-					}
-				}
-			}
-		}
-	})
-	for _, d := range counts[1:] {
-		for v, c := range d {
-			pg.off[v+1] += uint64(c)
-		}
+	// The in-lists and their weights: a code per edge into the table of weights, a
+	// byte when there are at most 256 codes, two when at most 65,536; else a
+	// float64 per edge.
+	var m uint64
+	for _, l := range layers {
+		m += uint64(l.Edges())
 	}
-	counts = nil
-	for v := 1; v <= n; v++ {
-		pg.off[v] += pg.off[v-1]
-	}
-
-	// The in-lists, with their weights (pull.fill).
-	m := pg.off[n]
 	pg.adj = make([]uint32, m)
-	// Weights: a code per edge into the table of weights, a byte when there are at
-	// most 256 codes, two when at most 65,536; else a float64 per edge.
 	if !uniform {
 		switch nc := len(wc.weight); {
 		case nc <= 1<<8:
@@ -428,9 +393,55 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 			copy(pg.wtab[:], wc.weight)
 		}
 	}
-	if directFill(m * uint64(pg.bytesPerEdge())) {
-		pg.fillDirect(layers, &wc, newID, srcBounds, workers)
+	direct := directFill(m * uint64(pg.bytesPerEdge()))
+
+	// In-degrees, counted over the out-lists (PageRank reads no in-CSR: a graph from
+	// Builder.BuildOut has none) in g's ids, so that counting reads no newID per
+	// edge: counts[w] are the edges of worker w's range of sources, summed over the
+	// layers, or per layer when the fill is direct (it places each layer's edges by
+	// them). Summed and relabelled into the offsets.
+	nl := 1
+	if direct {
+		nl = len(layers)
+	}
+	counts := make([][][]uint32, workers) // [worker][layer, or 0 for all][g's id]
+	forChunks(workers, workers, func(w int) {
+		counts[w] = make([][]uint32, nl)
+		for i := range nl {
+			counts[w][i] = make([]uint32, n)
+		}
+		for li, l := range layers {
+			d := counts[w][0]
+			if direct {
+				d = counts[w][li]
+			}
+			for u := srcBounds[w]; u < srcBounds[w+1]; u++ {
+				adj, _ := l.Out(u)
+				for _, v := range adj {
+					d[v]++
+				}
+			}
+		}
+	})
+	pg.off = make([]uint64, n+1)
+	parallelFor(n, workers, func(lo, hi int) {
+		for v := lo; v < hi; v++ {
+			var c uint64
+			for _, cw := range counts {
+				for _, d := range cw {
+					c += uint64(d[v])
+				}
+			}
+			pg.off[newID[v]+1] = c
+		}
+	})
+	for v := 1; v <= n; v++ {
+		pg.off[v] += pg.off[v-1]
+	}
+	if direct {
+		pg.fillDirect(layers, &wc, newID, counts, srcBounds, workers)
 	} else {
+		counts = nil
 		pg.fill(layers, &wc, newID, workers)
 	}
 
@@ -584,37 +595,27 @@ func (pg *pull) bytesPerEdge() int {
 }
 
 // fillDirect fills the in-lists like fill, in the same order, placing each edge
-// straight into its list. Worker w takes the sources srcBounds[w:w+2] and, layer by
-// layer, counts their edges per target into an array of its own; its cursors then
-// start each list where the same layer's edges of the workers before it end, after
-// the earlier layers' edges. No two workers write the same slot or cursor.
-func (pg *pull) fillDirect(layers []*graph.Layer, wc *weightCodes, newID, srcBounds []uint32, workers int) {
+// straight into its list. Worker w takes the sources srcBounds[w:w+2]; counts[w][li]
+// are their edges per target (in g's ids) in layer li, and its cursors start each
+// list where the same layer's edges of the workers before it end, after the earlier
+// layers' edges. No two workers write the same slot or cursor.
+func (pg *pull) fillDirect(layers []*graph.Layer, wc *weightCodes, newID []uint32, counts [][][]uint32, srcBounds []uint32, workers int) {
 	n := pg.n
 	base := make([]uint64, n) // where the current layer's edges of each list start
 	copy(base, pg.off[:n])
 	cur := make([][]uint64, workers)
-	cnt := make([][]uint32, workers)
 	for w := range workers {
-		cur[w], cnt[w] = make([]uint64, n), make([]uint32, n)
+		cur[w] = make([]uint64, n)
 	}
 	coded := wc.weight != nil
 	for li, l := range layers {
-		forChunks(workers, workers, func(w int) {
-			d := cnt[w]
-			clear(d)
-			for u := srcBounds[w]; u < srcBounds[w+1]; u++ {
-				adj, _ := l.Out(u)
-				for _, v := range adj {
-					d[newID[v]]++
-				}
-			}
-		})
 		parallelFor(n, workers, func(lo, hi int) {
 			for v := lo; v < hi; v++ {
+				u := pg.perm[v]
 				o := base[v]
 				for w := range workers {
 					cur[w][v] = o
-					o += uint64(cnt[w][v])
+					o += uint64(counts[w][li][u])
 				}
 				base[v] = o
 			}
