@@ -109,6 +109,28 @@ func TestRingStaysOut(t *testing.T) {
 	if best <= decile {
 		t.Errorf("a ring member reached rank %d, inside the top decile (≤ %d)", best, decile)
 	}
+	// The ring is left at the floor, and its members, who engaged 49 accounts each,
+	// are among its active users (scale): above the other users at the floor,
+	// below every user with any net engagement.
+	ringScore := res.Clout[real]
+	var engaged, activeFloor, floor int
+	for v := range real {
+		switch c := res.Clout[v]; {
+		case c > ringScore:
+			engaged++
+		case c == ringScore:
+			activeFloor++
+		default:
+			floor++
+		}
+	}
+	t.Logf("real users above the ring %d (%.1f %%), beside it at the floor's top %d, below it %d",
+		engaged, 100*float64(engaged)/float64(real), activeFloor, floor)
+	for v := real; v < n; v++ {
+		if res.Clout[v] != ringScore || res.Rank[v] <= int64(engaged) {
+			t.Errorf("ring member %d: clout %v, rank %d; want %v, below the %d real users with net engagement", v, res.Clout[v], res.Rank[v], ringScore, engaged)
+		}
+	}
 	rho := rank.Spearman(base.Clout, res.Clout[:real])
 	t.Logf("Spearman of the real users' Clout Scores with and without the ring: %.6f", rho)
 	if rho < 0.99 {

@@ -166,7 +166,7 @@ func FitWeights(res *Result, target []float64, p Params, o FitOptions) (*Fit, er
 	}
 	metrics := func(x []float64) Metrics {
 		q := apply(x)
-		r := &Result{Signals: sigs}
+		r := &Result{Signals: sigs, active: res.active}
 		scale(r, n, q)
 		return ev.evaluate(r.Clout)
 	}

@@ -32,34 +32,87 @@ type NetStats struct {
 // When no engagement was returned g itself is returned; otherwise the result is a
 // new Graph with the same nodes, and the memory of g's interaction layers once more.
 func NetEngagement(g *graph.Graph, workers int) (*graph.Graph, NetStats) {
+	pp := walkPairs(g, workers, false)
+	return netEngagement(g, workers, pp.stats)
+}
+
+// pairStats is what one walk over every (actor, target) pair of the interaction
+// layers finds (walkPairs): the engagement that netting takes out and, when asked
+// for, which users are active (activeAtFloor).
+type pairStats struct {
+	stats  NetStats
+	active []bool // nil unless asked for, or without interaction layers
+}
+
+// Thresholds of activeAtFloor: a user who engaged at least activeAccounts distinct
+// accounts, or at least activePartnerAccounts of which one engaged back.
+const (
+	activeAccounts        = 10
+	activePartnerAccounts = 3
+)
+
+// activeAtFloor says whether a user who engaged `engaged` distinct accounts,
+// `partners` of which engaged the user back, is active: engaged ≥ 10, or
+// engaged ≥ 3 with partners ≥ 1. It orders the users the scaling leaves at the floor
+// (see scale): docs/EVALUATION.md has how it was chosen and measured.
+func activeAtFloor(engaged, partners uint32) bool {
+	return engaged >= activeAccounts || (engaged >= activePartnerAccounts && partners >= 1)
+}
+
+// walkPairs visits every (actor, target) pair of g's interaction layers once, in
+// parallel: the returned pairs and the events netting takes out, and, with active,
+// each user's activeAtFloor over the graph as given (nil without interaction
+// layers: nobody engaged anybody).
+func walkPairs(g *graph.Graph, workers int, active bool) pairStats {
 	var st NetStats
+	kinds := interactionKinds(g)
+	n := g.Nodes()
+	var act []bool
+	if active && len(kinds) > 0 {
+		act = make([]bool, n)
+	}
+	lost := make([]uint64, n)
+	pairs := make([]uint32, n)
+	parallelFor(n, workers, func(lo, hi int) {
+		for u := lo; u < hi; u++ {
+			var engaged uint32
+			forEachPair(g, kinds, uint32(u), func(v uint32, c *[graph.NumKinds]uint32, e, r uint64) {
+				engaged++
+				if r > 0 {
+					pairs[u]++
+					lost[u] += min(e, r)
+				}
+			})
+			if act != nil {
+				act[u] = activeAtFloor(engaged, pairs[u])
+			}
+		}
+	})
+	for u := range n {
+		st.ReturnedPairs += int(pairs[u])
+		st.Events += lost[u]
+	}
+	return pairStats{stats: st, active: act}
+}
+
+// interactionKinds returns the interaction layers g has.
+func interactionKinds(g *graph.Graph) []graph.Kind {
 	var kinds []graph.Kind
 	for k := graph.Retweets; k < graph.NumKinds; k++ {
 		if g.Has(k) {
 			kinds = append(kinds, k)
 		}
 	}
-	n := g.Nodes()
-	// Pass 1: the events each node's out-edges lose, per node, in parallel.
-	lost := make([]uint64, n)
-	pairs := make([]int, n)
-	parallelFor(n, workers, func(lo, hi int) {
-		for u := lo; u < hi; u++ {
-			forEachPair(g, kinds, uint32(u), func(v uint32, c *[graph.NumKinds]uint32, e, r uint64) {
-				if r > 0 {
-					pairs[u]++
-					lost[u] += min(e, r)
-				}
-			})
-		}
-	})
-	for u := range n {
-		st.ReturnedPairs += pairs[u]
-		st.Events += lost[u]
-	}
+	return kinds
+}
+
+// netEngagement is NetEngagement once walkPairs has found st.
+func netEngagement(g *graph.Graph, workers int, st NetStats) (*graph.Graph, NetStats) {
 	if st.ReturnedPairs == 0 {
 		return g, st
 	}
+	kinds := interactionKinds(g)
+	n := g.Nodes()
 
 	// Pass 2: rebuild with the net counts.
 	var b graph.Builder

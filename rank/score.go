@@ -97,6 +97,9 @@ type Result struct {
 	// Netted says how much returned engagement was netted out (NetEngagement).
 	Netted  NetStats
 	Timings Timings
+	// active says which users are active (activeAtFloor, over the graph as given,
+	// before netting): the order of the users at the floor (scale). nil: none.
+	active []bool
 }
 
 // Timings are the durations of the scorer's steps.
@@ -139,8 +142,12 @@ func Score(in Inputs, p Params, prog graph.Progress) (*Result, error) {
 	}
 	r := &Result{}
 	t0 := time.Now()
+	// One walk over the pairs finds what the netting takes out and who is active
+	// at the floor, from the engagement as given.
+	pp := walkPairs(in.Graph, p.Workers, true)
+	r.active = pp.active
 	if !p.KeepReturned {
-		in.Graph, r.Netted = NetEngagement(in.Graph, p.Workers)
+		in.Graph, r.Netted = netEngagement(in.Graph, p.Workers, pp.stats)
 	}
 	pr, err := PageRank(in.Graph, p.PageRank, prog)
 	if err != nil {
@@ -202,6 +209,15 @@ func (in Inputs) check() error {
 // present, and the Clout Score is 1 + 99·C/max C. Every step is monotone in each
 // signal, deterministic, and relative to the population: the top user scores 100, a
 // user at the floor of every signal (no engagement at all) scores 1.
+//
+// The floor is one large tie (most users of an activity log are never engaged, or
+// only by conversation partners, whose engagement is netted out), and it is
+// broken once: the active users at the floor (r.active, activeAtFloor: they engaged
+// at least 10 distinct accounts, or at least 3 with one of them engaging back) get
+// C = min{C > 0}/2^20, so that they rank above the other users at the floor and
+// below every user with any scored signal; that is worth less than 10^-4 Clout
+// points (at most 99/2^20), so their Clout Score is 1 to four decimals. Nothing is reordered among the users above the floor, and a user's own
+// activity lifts it over no user with engagement (docs/EVALUATION.md).
 func scale(r *Result, n int, p Params) {
 	var raw [NumSubs][]float64
 	for k := range NumSubs {
@@ -248,6 +264,7 @@ func scale(r *Result, n int, p Params) {
 			c[v] /= csum
 		}
 	}
+	liftActive(c, r.active)
 	r.Clout = toScore(c, p.Workers)
 
 	// Rank by raw Clout Score, highest first; ties by dense id.
@@ -282,6 +299,30 @@ func scale(r *Result, n int, p Params) {
 			r.Percentile[order[t]] = below
 		}
 		i = j
+	}
+}
+
+// liftActive raises the raw Clout Score of the active users at the floor (c = 0)
+// to min{c > 0}/2^20: above the rest of the floor, below everyone else. With
+// nobody above the floor it changes nothing (the tie-break would become the score).
+func liftActive(c []float64, active []bool) {
+	if active == nil {
+		return
+	}
+	lowest := math.Inf(1)
+	for _, x := range c {
+		if x > 0 {
+			lowest = min(lowest, x)
+		}
+	}
+	if math.IsInf(lowest, 1) {
+		return
+	}
+	lift := lowest / (1 << 20)
+	for v, x := range c {
+		if x == 0 && active[v] {
+			c[v] = lift
+		}
 	}
 }
 

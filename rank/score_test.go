@@ -3,6 +3,8 @@ package rank
 import (
 	"math"
 	"testing"
+
+	"github.com/clout-dev/clout/graph"
 )
 
 // resultWith makes a Result holding the given signals, for testing scale alone.
@@ -95,5 +97,116 @@ func TestParamsValidate(t *testing.T) {
 	p.Combine[Reach] = -1
 	if err := p.Validate(); err == nil {
 		t.Error("negative Combine accepted")
+	}
+}
+
+func TestActiveAtFloor(t *testing.T) {
+	// The rule of docs/EVALUATION.md ("Ordering the floor"): at least 10 distinct
+	// accounts engaged, or at least 3 of which one engaged back.
+	for _, tc := range []struct {
+		engaged, partners uint32
+		want              bool
+	}{
+		{0, 0, false}, {1, 1, false}, {2, 2, false}, {3, 0, false}, {3, 1, true},
+		{9, 0, false}, {10, 0, true}, {49, 49, true},
+	} {
+		if got := activeAtFloor(tc.engaged, tc.partners); got != tc.want {
+			t.Errorf("activeAtFloor(%d, %d) = %v, want %v", tc.engaged, tc.partners, got, tc.want)
+		}
+	}
+}
+
+func TestWalkPairs(t *testing.T) {
+	// User 0 retweets 1, 2 and 3, and 1 replies to 0: 0 engaged 3 accounts, one
+	// of them back (active); 1 engaged 1 account (not active). Users 4 and 5 each
+	// mention ten accounts, 10–19 (active without a partner); 5 also mentions 20
+	// twice, and 20 mentions 5 once. Returned pairs: 0→1, 1→0, 5→20, 20→5, four;
+	// events netted: 1 each way between 0 and 1, 1 each way between 5 and 20.
+	var b graph.Builder
+	for v := uint32(1); v <= 3; v++ {
+		b.Add(graph.Retweets, 0, v, 1)
+	}
+	b.Add(graph.Replies, 1, 0, 1)
+	for _, u := range []uint32{4, 5} {
+		for v := uint32(10); v < 20; v++ {
+			b.Add(graph.Mentions, u, v, 1)
+		}
+	}
+	b.Add(graph.Mentions, 5, 20, 2)
+	b.Add(graph.Mentions, 20, 5, 1)
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp := walkPairs(g, 2, true)
+	if pp.stats.ReturnedPairs != 4 || pp.stats.Events != 4 {
+		t.Errorf("stats %+v, want 4 returned pairs and 4 events", pp.stats)
+	}
+	for u, a := range pp.active {
+		if want := u == 0 || u == 4 || u == 5; a != want {
+			t.Errorf("user %d active %v, want %v", u, a, want)
+		}
+	}
+	if walkPairs(g, 1, false).active != nil {
+		t.Error("active computed without being asked for")
+	}
+}
+
+func TestScaleOrdersTheFloor(t *testing.T) {
+	// One count signal in reach, values 0, 0, 1, 3: normalised 0, 0, 0.5, 1 (see
+	// TestScaleHandComputed), so users 0 and 1 are at the floor with C = 0. User 1 is
+	// active: its C becomes min{C > 0}/2^20 = 0.5/2^20, and its Clout Score
+	// 1 + 99·0.5/2^20 = 1 + 99/2^21 = 1.0000472068786621 (exact in binary); user 0
+	// stays at 1. Ranks 4, 3, 2, 1; percentiles 0, 25, 50, 75.
+	r := resultWith(Signal{Name: "a", Integer: true, Weights: w(1, 0, 0), Values: []float64{0, 0, 1, 3}})
+	r.active = []bool{false, true, true, true}
+	scale(r, 4, DefaultParams())
+	wantClout := []float64{1, 1 + 99.0/(1<<21), 50.5, 100}
+	wantRank := []int64{4, 3, 2, 1}
+	wantPct := []float64{0, 25, 50, 75}
+	for i := range wantClout {
+		if math.Abs(r.Clout[i]-wantClout[i]) > 1e-12 || r.Rank[i] != wantRank[i] || r.Percentile[i] != wantPct[i] {
+			t.Errorf("user %d: clout %.12g rank %d pct %g, want %.12g, %d, %g",
+				i, r.Clout[i], r.Rank[i], r.Percentile[i], wantClout[i], wantRank[i], wantPct[i])
+		}
+	}
+	// The sub-score is not tie-broken: reach stays 1 for both floor users.
+	if r.Sub[Reach][0] != 1 || r.Sub[Reach][1] != 1 {
+		t.Errorf("reach at the floor %g, %g, want 1, 1", r.Sub[Reach][0], r.Sub[Reach][1])
+	}
+	// With nobody above the floor the tie stays: the lift would become the score.
+	r = resultWith(Signal{Name: "a", Weights: w(1, 1, 1), Values: []float64{4, 4, 4}})
+	r.active = []bool{false, true, false}
+	scale(r, 3, DefaultParams())
+	for i := range 3 {
+		if r.Clout[i] != 1 || r.Rank[i] != int64(i+1) {
+			t.Errorf("all at the floor, user %d: clout %g rank %d, want 1, %d", i, r.Clout[i], r.Rank[i], i+1)
+		}
+	}
+}
+
+func TestScoreOrdersTheFloor(t *testing.T) {
+	// User 0 retweets 2 and 3 and trades one reply each way with 1: the netting
+	// leaves 0 and 1 with no engagement (the floor), 2 and 3 with one engager each.
+	// 0 engaged 3 accounts, 1 of which (1) engaged back: active, so 0 ranks above
+	// 1 and below 2 and 3, with a Clout Score of 1 to four decimals.
+	var b graph.Builder
+	b.AddAt(graph.Retweets, 0, 2, 1, 10)
+	b.AddAt(graph.Retweets, 0, 3, 1, 20)
+	b.AddAt(graph.Replies, 0, 1, 1, 30)
+	b.AddAt(graph.Replies, 1, 0, 1, 40)
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Score(Inputs{Graph: g}, DefaultParams(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rank[0] != 3 || res.Rank[1] != 4 || res.Clout[1] != 1 || !(res.Clout[0] > 1 && res.Clout[0] < 1.0001) {
+		t.Errorf("ranks %v, clout %v: want user 0 third with a clout in (1, 1.0001), user 1 last at 1", res.Rank, res.Clout)
+	}
+	if res.Netted.ReturnedPairs != 2 || res.Netted.Events != 2 {
+		t.Errorf("netted %+v, want 2 pairs, 2 events", res.Netted)
 	}
 }
