@@ -42,7 +42,7 @@ fi
 field() { "${py:-python3}" -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$1" "$2"; }
 
 for s in $scales; do
-  edges_file="$work/rmat-s$s-ef$ef-seed$seed.tsv.gz"
+  edges_file="$work/rmat-v2-s$s-ef$ef-seed$seed.tsv.gz" # v2: the generator of 2026-12-02 (quadrant columns fixed)
   if [ ! -s "$edges_file" ]; then
     t0=$(date +%s.%N)
     "$work/clout" gen rmat --scale "$s" --edge-factor "$ef" --seed "$seed" --out "$edges_file"

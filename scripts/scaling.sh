@@ -7,7 +7,8 @@
 #
 #   SCALES="18 20 21 22 23" scripts/scaling.sh
 #
-# Inputs are generated once as $DIR/rmatS.tsv.gz (DIR defaults to /tmp), outputs go
+# Inputs are generated once as $DIR/rmat-v2-sS.tsv.gz (DIR defaults to /tmp; v2: the
+# generator of 2026-12-02, quadrant columns fixed), outputs go
 # to $DIR/scaling-sS; the binary is built to $DIR/clout-scaling.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eva
 echo "| scale | users | edges in file | distinct | wall | ingest s | build s | PageRank build s | iterations s (n) | ns/edge/iter | signals+scale s | write s | peak RSS MB | bytes/edge | s per M edges | load avg (1 min) before |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for s in $scales; do
-  in="$dir/rmat$s.tsv.gz"
+  in="$dir/rmat-v2-s$s.tsv.gz"
   [ -s "$in" ] || nice "$bin" gen rmat --scale "$s" --edge-factor 16 --seed 1 --out "$in"
   out="$dir/scaling-s$s"
   rm -rf "$out"

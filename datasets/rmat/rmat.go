@@ -181,8 +181,10 @@ func fill(buf []uint32, b, m int64, scale int, seed uint64, perm []uint32) []uin
 			ltA := (q - ta) >> 63
 			ltAB := (q - tab) >> 63
 			ltABC := (q - tabc) >> 63
+			// Row (src bit) 1 for C and D; column (dst bit) 1 for B and D, that
+			// is, where an odd number of the three tests fail.
 			src = src<<1 | (ltAB ^ 1)
-			dst = dst<<1 | (ltA ^ ltAB ^ ltABC)
+			dst = dst<<1 | (ltA ^ ltAB ^ ltABC ^ 1)
 		}
 		buf[i], buf[i+1] = uint32(src), uint32(dst)
 	}
