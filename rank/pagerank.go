@@ -491,7 +491,8 @@ type staged struct{ nv, nu, code uint32 }
 // (4 bytes per edge, and the code) and the list cursors: at scale 23 that cost 160 ns
 // per edge, nearly all of it cache and TLB misses. So fill works in rounds: each
 // worker stages the out-edges of its next run of sources (fillBlock edges) and sorts
-// them, stably, into buckets of bucketNodes consecutive new ids; then the workers
+// them, stably, into buckets of at most bucketNodes consecutive new ids (and of
+// about equal in-edges where bucketNodes of them would hold more); then the workers
 // place the buckets, each bucket's entries from worker 0's run first, so that the
 // writes of one bucket stay within a small span of the cursors and of the adjacency.
 // The order within every list is that of the direct placement, whatever the number
@@ -500,8 +501,28 @@ func (pg *pull) fill(layers []*graph.Layer, wc *weightCodes, newID []uint32, wor
 	n := pg.n
 	next := make([]uint64, n)
 	copy(next, pg.off[:n])
-	nb := (n + bucketNodes - 1) / bucketNodes
-	shift := uint(bits.TrailingZeros(uint(bucketNodes)))
+	// Buckets are runs of granules of consecutive new ids, each run of at most
+	// bucketNodes ids and, past its first granule, of at most maxEdges in-edges:
+	// the nodes with the most out-edges, first in the new order, are often those
+	// with the most in-edges too, and a bucket of bucketNodes of them can hold most
+	// of the graph, which one worker would then place alone.
+	gran := min(bucketNodes, 256)
+	shift := uint(bits.TrailingZeros(uint(gran)))
+	bucketOf := make([]uint32, (n+gran-1)/gran) // granule → bucket
+	maxEdges := max(1, pg.off[n]/uint64(4*workers))
+	nb := 0
+	var bn int
+	var be uint64
+	for gi := range bucketOf {
+		lo, hi := gi*gran, min(n, (gi+1)*gran)
+		e := pg.off[hi] - pg.off[lo]
+		if bn > 0 && (bn+hi-lo > bucketNodes || be+e > maxEdges) {
+			nb, bn, be = nb+1, 0, 0
+		}
+		bucketOf[gi] = uint32(nb)
+		bn, be = bn+hi-lo, be+e
+	}
+	nb++
 	type run struct {
 		stage, sorted []staged
 		start         []int // len nb+1: bucket b is sorted[start[b]:start[b+1]]
@@ -528,9 +549,11 @@ func (pg *pull) fill(layers []*graph.Layer, wc *weightCodes, newID []uint32, wor
 				bounds[w+1] = u
 			}
 			forChunks(workers, workers, func(w int) {
+				// Locals, not r's fields, in the loops: stores through r would
+				// have to be written back every edge.
 				r := &runs[w]
-				r.stage = r.stage[:0]
-				clear(r.start)
+				stage, start := r.stage[:0], r.start
+				clear(start)
 				for x := bounds[w]; x < bounds[w+1]; x++ {
 					adj, cnt := l.Out(x)
 					nu := newID[x]
@@ -540,37 +563,40 @@ func (pg *pull) fill(layers []*graph.Layer, wc *weightCodes, newID []uint32, wor
 							c = wc.code(li, cnt.At(i))
 						}
 						nv := newID[v]
-						r.stage = append(r.stage, staged{nv, nu, c})
-						r.start[nv>>shift+1]++
+						stage = append(stage, staged{nv, nu, c})
+						start[bucketOf[nv>>shift]+1]++
 					}
 				}
 				for b := 1; b <= nb; b++ {
-					r.start[b] += r.start[b-1]
+					start[b] += start[b-1]
 				}
-				if len(r.sorted) < len(r.stage) {
-					r.sorted = make([]staged, len(r.stage))
+				if len(r.sorted) < len(stage) {
+					r.sorted = make([]staged, len(stage))
 				}
-				pos := slices.Clone(r.start[:nb])
-				for _, e := range r.stage {
-					b := e.nv >> shift
-					r.sorted[pos[b]] = e
+				sorted := r.sorted
+				pos := slices.Clone(start[:nb])
+				for _, e := range stage {
+					b := bucketOf[e.nv>>shift]
+					sorted[pos[b]] = e
 					pos[b]++
 				}
+				r.stage = stage
 			})
+			adj, code, code16, wt := pg.adj, pg.code, pg.code16, pg.wt
 			forChunks(nb, workers, func(b int) {
 				for w := range runs {
 					r := &runs[w]
 					for _, e := range r.sorted[r.start[b]:r.start[b+1]] {
 						j := next[e.nv]
 						next[e.nv]++
-						pg.adj[j] = e.nu
+						adj[j] = e.nu
 						switch {
-						case pg.code != nil:
-							pg.code[j] = uint8(e.code)
-						case pg.code16 != nil:
-							pg.code16[j] = uint16(e.code)
-						case pg.wt != nil:
-							pg.wt[j] = wc.weight[e.code]
+						case code != nil:
+							code[j] = uint8(e.code)
+						case code16 != nil:
+							code16[j] = uint16(e.code)
+						case wt != nil:
+							wt[j] = wc.weight[e.code]
 						}
 					}
 				}
