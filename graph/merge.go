@@ -66,9 +66,12 @@ func mergeLists(off []uint64, adj, cnt []uint32, first, last []int64, workers in
 	doWorkers(min(workers, nr), func(int) {
 		var scratch []uint32
 		for r := range jobs {
+			// The run's state in locals, not through ru, in the loop: stores
+			// through ru would be written back every edge.
 			ru := &runs[r]
 			w := ru.start
 			var cnt8 []uint8
+			counted, events, maxCount := false, uint64(0), uint32(0)
 			for u := bounds[r]; u < bounds[r+1]; u++ {
 				a, z := off[u], ru.end
 				if u+1 < bounds[r+1] {
@@ -99,11 +102,11 @@ func mergeLists(off []uint64, adj, cnt []uint32, first, last []int64, workers in
 					if first != nil {
 						first[w], last[w] = first[i], last[i]
 					}
-					if c != 1 && !ru.counted {
-						ru.counted, cnt8 = true, counts()
+					if c != 1 && !counted {
+						counted, cnt8 = true, counts()
 						fillOnes(cnt8[ru.start:w])
 					}
-					if ru.counted {
+					if counted {
 						if c < countEscape {
 							cnt8[w] = uint8(c)
 						} else {
@@ -114,13 +117,13 @@ func mergeLists(off []uint64, adj, cnt []uint32, first, last []int64, workers in
 							ru.big[w] = uint32(c)
 						}
 					}
-					ru.events += c
-					ru.maxCount = max(ru.maxCount, uint32(c))
+					events += c
+					maxCount = max(maxCount, uint32(c))
 					w++
 					i = j
 				}
 			}
-			ru.w = w
+			ru.w, ru.counted, ru.events, ru.maxCount = w, counted, events, maxCount
 		}
 	})
 
