@@ -379,29 +379,14 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	}
 	deg, outW = nil, nil
 
-	// The in-lists and their weights: a code per edge into the table of weights, a
-	// byte when there are at most 256 codes, two when at most 65,536; else a
-	// float64 per edge.
+	// The in-lists and their weights (weightBytes per edge), made once the counts
+	// below are summed and, for the bucketed fill, let go.
 	var m uint64
 	for _, l := range layers {
 		m += uint64(l.Edges())
 	}
-	pg.adj = make([]uint32, m)
-	if !uniform {
-		switch nc := len(wc.weight); {
-		case nc <= 1<<8:
-			pg.code = make([]uint8, m)
-		case nc <= maxCodes16:
-			pg.code16 = make([]uint16, m)
-		default:
-			pg.wt = make([]float64, m)
-		}
-		if pg.wt == nil {
-			pg.wtab = new([1 << 16]float64)
-			copy(pg.wtab[:], wc.weight)
-		}
-	}
-	direct := directFill(m * uint64(pg.bytesPerEdge()))
+	wb := weightBytes(uniform, len(wc.weight))
+	direct := directFill(m * uint64(4+wb))
 
 	// In-degrees, counted over the out-lists (PageRank reads no in-CSR: a graph from
 	// Builder.BuildOut has none) in g's ids, so that counting reads no newID per
@@ -446,10 +431,25 @@ func buildPull(g *graph.Graph, p PageRankParams, kinds []graph.Kind, workers int
 	for v := 1; v <= n; v++ {
 		pg.off[v] += pg.off[v-1]
 	}
+	if !direct {
+		counts = nil
+	}
+	pg.adj = make([]uint32, m)
+	switch wb {
+	case 1:
+		pg.code = make([]uint8, m)
+	case 2:
+		pg.code16 = make([]uint16, m)
+	case 8:
+		pg.wt = make([]float64, m)
+	}
+	if wb == 1 || wb == 2 {
+		pg.wtab = new([1 << 16]float64)
+		copy(pg.wtab[:], wc.weight)
+	}
 	if direct {
 		pg.fillDirect(layers, &wc, newID, counts, srcBounds, workers)
 	} else {
-		counts = nil
 		pg.fill(layers, &wc, newID, workers)
 	}
 
@@ -614,18 +614,20 @@ func (pg *pull) fill(layers []*graph.Layer, wc *weightCodes, newID []uint32, wor
 // 44–46, scale 20 73–76 against 47–51. A variable, so that a test can choose.
 var directFill = func(bytes uint64) bool { return bytes <= 24<<20 }
 
-// bytesPerEdge returns the bytes the in-adjacency holds per entry: the neighbour and
-// its weight or code.
-func (pg *pull) bytesPerEdge() int {
+// weightBytes returns the bytes of weight the in-adjacency holds per entry: none
+// when the weights are uniform; a code into the table of the codes' weights, one
+// byte when there are at most 256 codes and two when at most maxCodes16; else a
+// float64.
+func weightBytes(uniform bool, codes int) int {
 	switch {
-	case pg.code != nil:
-		return 5
-	case pg.code16 != nil:
-		return 6
-	case pg.wt != nil:
-		return 12
+	case uniform:
+		return 0
+	case codes <= 1<<8:
+		return 1
+	case codes <= maxCodes16:
+		return 2
 	}
-	return 4
+	return 8
 }
 
 // fillDirect fills the in-lists like fill, in the same order, placing each edge
