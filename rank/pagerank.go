@@ -76,7 +76,7 @@ type PageRankParams struct {
 	// 1e-7: far finer than a 1–100 score can show, and reached within the default
 	// MaxIter on real data, where the change shrinks by about Damping per iteration
 	// (14 iterations a decade): 84 iterations on the SNAP Higgs networks (1e-8 takes
-	// 98, 1e-9 113), 20 on an R-MAT graph of scale 20.
+	// 98, 1e-9 113), 10 on `clout gen rmat --scale 20` (scripts/scaling.sh).
 	Tolerance float64
 	// MaxIter caps the iterations; default 100. A run that reaches it without
 	// converging is not an error: PageRankResult.Converged says so.
