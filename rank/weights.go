@@ -33,6 +33,10 @@ var (
 	handCombine   = [NumSubs]float64{0.3, 0.3, 0.4}
 )
 
+// DefaultFloor is the rule of the floor's order that calibration chose on the fit
+// split, over FloorGrid (ChooseFloor).
+var DefaultFloor = FloorRule{Accounts: 10, PartnerAccounts: 3}
+
 // catalogue is handCatalogue with the shipped weights: the fitted ones for the
 // signals the fit data carried, and for the others (follows, likes, lists, post
 // ids: none of them in Higgs) their hand-chosen weights scaled, in each sub-score,

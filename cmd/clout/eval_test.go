@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,6 +118,10 @@ func TestEvalFlags(t *testing.T) {
 		{"eval", "--end", "2012-07-03T00:00:00Z", "--split", "2012-07-04T00:00:00Z"},
 		{"calibrate", "--objective", "auc"},
 		{"calibrate", "--half-lives", "0"},
+		{"calibrate", "--floor-rules", "-1"},
+		{"eval", "--floor", "10"},
+		{"eval", "--floor", "ten,3"},
+		{"score", "--floor", "-1,3"},
 	} {
 		if _, stderr, code := runCLI(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d (usage); stderr: %s", args, code, exitUsage, stderr)
@@ -147,13 +152,44 @@ func TestCalibrateDeterministic(t *testing.T) {
 	if out1 != out2 {
 		t.Errorf("two runs differ:\n%s\n---\n%s", out1, out2)
 	}
-	for _, want := range []string{"Fit split T = 2012-07-03T00:00:00Z", "| `engaged_audience` |", "fittedCombine", "| 2012-07-04 | **Clout Score** |"} {
+	for _, want := range []string{"Fit split T = 2012-07-03T00:00:00Z", "| `engaged_audience` |", "fittedCombine", "| 2012-07-04 | **Clout Score** |",
+		"Floor rule: ", "the best of the 140 rules", "they differ by Spearman alone", "| none (the floor is not ordered) (0,0) | 0 |", "DefaultFloor = FloorRule{"} {
 		if !strings.Contains(out1, want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
 	if strings.Contains(out1, "| 2012-07-03 | **Clout Score** |") {
 		t.Error("reported on the split it was fitted on")
+	}
+	// --floor fixes the rule: none is chosen, and the rule given is said.
+	out3, stderr, code := runCLI(t, append(args, "--floor", "10,3")...)
+	if code != 0 {
+		t.Fatalf("--floor 10,3: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out3, "Floor rule (given by --floor, not chosen): engaged ≥ 10, or ≥ 3 with one engaging back.") ||
+		!strings.Contains(out3, "DefaultFloor = FloorRule{Accounts: 10, PartnerAccounts: 3}") || strings.Contains(out3, "| place |") {
+		t.Errorf("--floor 10,3 output:\n%s", out3)
+	}
+}
+
+func TestFloorFlag(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want rank.FloorRule
+	}{{"10,3", rank.FloorRule{Accounts: 10, PartnerAccounts: 3}}, {"none", rank.FloorRule{}}, {"0,4", rank.FloorRule{PartnerAccounts: 4}}, {"7, 0", rank.FloorRule{Accounts: 7}}} {
+		var f rank.FloorRule
+		if err := (floorFlag{&f}).Set(tc.in); err != nil || f != tc.want {
+			t.Errorf("--floor %s: %+v, %v; want %+v", tc.in, f, err, tc.want)
+		}
+		if s := (floorFlag{&f}).String(); s != fmt.Sprintf("%d,%d", tc.want.Accounts, tc.want.PartnerAccounts) {
+			t.Errorf("--floor %s prints as %s", tc.in, s)
+		}
+	}
+	for _, bad := range []string{"", "10", "a,b", "1,2,3", "-1,0"} {
+		var f rank.FloorRule
+		if err := (floorFlag{&f}).Set(bad); err == nil {
+			t.Errorf("--floor %q accepted", bad)
+		}
 	}
 }
 
