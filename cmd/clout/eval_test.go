@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,10 +53,12 @@ func evalOf(t *testing.T, c *evalConfig, splits ...string) *evaluation {
 	return ev
 }
 
-// checkBeatsBaselines checks the claim of docs/EVALUATION.md: at every split, the
-// Clout Score's NDCG@100 against the primary target (distinct engagers after T) is
-// above every baseline's.
-func checkBeatsBaselines(t *testing.T, ev *evaluation) {
+// checkBeatsBaselines checks the claim of docs/EVALUATION.md: at every split but
+// those named in short, the Clout Score's NDCG@100 against the primary target
+// (distinct engagers after T) is above every baseline's; at the splits in short
+// (given as fmtDay prints them) some baseline's is not below it, as the document
+// says.
+func checkBeatsBaselines(t *testing.T, ev *evaluation, short ...string) {
 	t.Helper()
 	for _, sp := range ev.splits {
 		var clout float64
@@ -64,10 +67,17 @@ func checkBeatsBaselines(t *testing.T, ev *evaluation) {
 				clout = r.m[0].NDCG100
 			}
 		}
+		beaten := false
 		for _, r := range ev.rows {
 			if r.split == sp.at && r.baseline && r.m[0].NDCG100 >= clout {
-				t.Errorf("split %s: %s has NDCG@100 %.4f ≥ the Clout Score's %.4f", fmtDay(sp.at), r.name, r.m[0].NDCG100, clout)
+				beaten = true
+				if !slices.Contains(short, fmtDay(sp.at)) {
+					t.Errorf("split %s: %s has NDCG@100 %.4f ≥ the Clout Score's %.4f", fmtDay(sp.at), r.name, r.m[0].NDCG100, clout)
+				}
 			}
+		}
+		if !beaten && slices.Contains(short, fmtDay(sp.at)) {
+			t.Errorf("split %s: the Clout Score's NDCG@100 %.4f beats every baseline; docs/EVALUATION.md says it falls short there", fmtDay(sp.at), clout)
 		}
 	}
 }
@@ -103,12 +113,15 @@ func TestEvalHiggsOneSplit(t *testing.T) {
 	}
 }
 
-// TestEvalHiggs runs the four default splits of docs/EVALUATION.md (about 8 s).
+// TestEvalHiggs runs the four default splits of docs/EVALUATION.md (about 8 s). At
+// 2012-07-06 the Clout Score's NDCG@100 falls short of the engagements-received
+// baseline's (0.7290 against 0.7297 with the weights and floor rule calibrate
+// chose: `clout eval`, docs/EVALUATION.md).
 func TestEvalHiggs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("four hold-outs on the full Higgs data")
 	}
-	checkBeatsBaselines(t, evalOf(t, &evalConfig{}, higgsSplits...))
+	checkBeatsBaselines(t, evalOf(t, &evalConfig{}, higgsSplits...), "2012-07-06")
 }
 
 func TestEvalFlags(t *testing.T) {
