@@ -32,45 +32,43 @@ type NetStats struct {
 // When no engagement was returned g itself is returned; otherwise the result is a
 // new Graph with the same nodes, and the memory of g's interaction layers once more.
 func NetEngagement(g *graph.Graph, workers int) (*graph.Graph, NetStats) {
-	pp := walkPairs(g, workers, false)
+	pp := walkPairs(g, workers, FloorRule{})
 	return netEngagement(g, workers, pp.stats)
 }
 
 // pairStats is what one walk over every (actor, target) pair of the interaction
 // layers finds (walkPairs): the engagement that netting takes out and, when asked
-// for, which users are active (activeAtFloor).
+// for, which users are active at the floor (FloorRule).
 type pairStats struct {
 	stats  NetStats
 	active []bool // nil unless asked for, or without interaction layers
 }
 
-// Thresholds of activeAtFloor: a user who engaged at least activeAccounts distinct
-// accounts, or at least activePartnerAccounts of which one engaged back.
-const (
-	activeAccounts        = 10
-	activePartnerAccounts = 3
-)
-
-// activeAtFloor says whether a user who engaged `engaged` distinct accounts,
-// `partners` of which engaged the user back, is active: engaged ≥ 10, or
-// engaged ≥ 3 with partners ≥ 1. It orders the users the scaling leaves at the floor
-// (see scale): docs/EVALUATION.md has how it was chosen and measured.
-func activeAtFloor(engaged, partners uint32) bool {
-	return engaged >= activeAccounts || (engaged >= activePartnerAccounts && partners >= 1)
+// walkPairs visits every (actor, target) pair of g's interaction layers once, in
+// parallel: the returned pairs and the events netting takes out, and, with a rule
+// that is not Off, who is active by it over the graph as given (nil without
+// interaction layers: nobody engaged anybody).
+func walkPairs(g *graph.Graph, workers int, rule FloorRule) pairStats {
+	var act []bool
+	if !rule.Off() && len(interactionKinds(g)) > 0 {
+		act = make([]bool, g.Nodes())
+	}
+	st := eachActivity(g, workers, func(u uint32, engaged, partners uint32) {
+		if act != nil {
+			act[u] = rule.Active(engaged, partners)
+		}
+	})
+	return pairStats{stats: st, active: act}
 }
 
-// walkPairs visits every (actor, target) pair of g's interaction layers once, in
-// parallel: the returned pairs and the events netting takes out, and, with active,
-// each user's activeAtFloor over the graph as given (nil without interaction
-// layers: nobody engaged anybody).
-func walkPairs(g *graph.Graph, workers int, active bool) pairStats {
+// eachActivity visits every (actor, target) pair of g's interaction layers once, in
+// parallel, and calls f once per user (concurrently, for different users) with the
+// distinct accounts u engaged and how many of them engaged u back. It returns what
+// the netting takes out.
+func eachActivity(g *graph.Graph, workers int, f func(u uint32, engaged, partners uint32)) NetStats {
 	var st NetStats
 	kinds := interactionKinds(g)
 	n := g.Nodes()
-	var act []bool
-	if active && len(kinds) > 0 {
-		act = make([]bool, n)
-	}
 	lost := make([]uint64, n)
 	pairs := make([]uint32, n)
 	parallelFor(n, workers, func(lo, hi int) {
@@ -83,16 +81,14 @@ func walkPairs(g *graph.Graph, workers int, active bool) pairStats {
 					lost[u] += min(e, r)
 				}
 			})
-			if act != nil {
-				act[u] = activeAtFloor(engaged, pairs[u])
-			}
+			f(uint32(u), engaged, pairs[u])
 		}
 	})
 	for u := range n {
 		st.ReturnedPairs += int(pairs[u])
 		st.Events += lost[u]
 	}
-	return pairStats{stats: st, active: act}
+	return st
 }
 
 // interactionKinds returns the interaction layers g has.

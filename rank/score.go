@@ -24,6 +24,10 @@ type Params struct {
 	// Weights, when not nil, replaces the catalogue's weights of the signals it
 	// names (by column name): what calibration tries out.
 	Weights map[string][NumSubs]float64
+	// Floor says which users at the floor (no scored signal) are active and rank
+	// above the rest of it (scale); the zero rule orders nothing. DefaultParams
+	// sets DefaultFloor.
+	Floor FloorRule
 	// KeepReturned turns off the netting of returned engagement (NetEngagement),
 	// which is on by default: the scorer then reads the graph as given.
 	// rank/antigaming_test.go shows what the netting guards against.
@@ -41,10 +45,10 @@ type Params struct {
 const DefaultHalfLife = 0.15
 
 // DefaultParams returns the documented defaults: PageRank's defaults, the Clout
-// Score as 0.54·reach + 0.36·amplification + 0.10·network (of the normalised
-// sub-scores) and the half-life DefaultHalfLife, as calibrated (see weights.go).
+// Score as the fitted Combine of the normalised sub-scores, the half-life
+// DefaultHalfLife and the floor rule DefaultFloor, as calibrated (see weights.go).
 func DefaultParams() Params {
-	return Params{PageRank: DefaultPageRankParams(), Combine: fittedCombine, HalfLife: DefaultHalfLife}
+	return Params{PageRank: DefaultPageRankParams(), Combine: fittedCombine, HalfLife: DefaultHalfLife, Floor: DefaultFloor}
 }
 
 // Validate checks the parameters.
@@ -97,7 +101,7 @@ type Result struct {
 	// Netted says how much returned engagement was netted out (NetEngagement).
 	Netted  NetStats
 	Timings Timings
-	// active says which users are active (activeAtFloor, over the graph as given,
+	// active says which users are active (Params.Floor, over the graph as given,
 	// before netting): the order of the users at the floor (scale). nil: none.
 	active []bool
 }
@@ -144,7 +148,7 @@ func Score(in Inputs, p Params, prog graph.Progress) (*Result, error) {
 	t0 := time.Now()
 	// One walk over the pairs finds what the netting takes out and who is active
 	// at the floor, from the engagement as given.
-	pp := walkPairs(in.Graph, p.Workers, true)
+	pp := walkPairs(in.Graph, p.Workers, p.Floor)
 	r.active = pp.active
 	if !p.KeepReturned {
 		in.Graph, r.Netted = netEngagement(in.Graph, p.Workers, pp.stats)
@@ -212,13 +216,23 @@ func (in Inputs) check() error {
 //
 // The floor is one large tie (most users of an activity log are never engaged, or
 // only by conversation partners, whose engagement is netted out), and it is
-// broken once: the active users at the floor (r.active, activeAtFloor: they engaged
-// at least 10 distinct accounts, or at least 3 with one of them engaging back) get
-// C = min{C > 0}/2^20, so that they rank above the other users at the floor and
+// broken once: the active users at the floor (r.active, by Params.Floor: they
+// engaged at least so many distinct accounts, or fewer with one of them engaging
+// back) get C = min{C > 0}/2^20, so that they rank above the other users at the floor and
 // below every user with any scored signal; that is worth less than 10^-4 Clout
-// points (at most 99/2^20), so their Clout Score is 1 to four decimals. Nothing is reordered among the users above the floor, and a user's own
-// activity lifts it over no user with engagement (docs/EVALUATION.md).
+// points (at most 99/2^20), so their Clout Score is 1 to four decimals. Nothing is
+// reordered among the users above the floor, and a user's own activity lifts it
+// over no user with engagement (docs/EVALUATION.md).
 func scale(r *Result, n int, p Params) {
+	c := rawClout(r, n, p)
+	liftActive(c, r.active)
+	r.Clout = toScore(c, p.Workers)
+	rankBy(r, c)
+}
+
+// rawClout sets the sub-scores of r and returns the raw Clout Score C of every user,
+// before the floor is ordered (scale).
+func rawClout(r *Result, n int, p Params) []float64 {
 	var raw [NumSubs][]float64
 	for k := range NumSubs {
 		var wsum float64
@@ -264,10 +278,13 @@ func scale(r *Result, n int, p Params) {
 			c[v] /= csum
 		}
 	}
-	liftActive(c, r.active)
-	r.Clout = toScore(c, p.Workers)
+	return c
+}
 
-	// Rank by raw Clout Score, highest first; ties by dense id.
+// rankBy sets r's order, ranks and percentiles from the raw Clout Score c: highest
+// first, ties by dense id.
+func rankBy(r *Result, c []float64) {
+	n := len(c)
 	order := make([]uint32, n)
 	for i := range order {
 		order[i] = uint32(i)
@@ -303,11 +320,12 @@ func scale(r *Result, n int, p Params) {
 }
 
 // liftActive raises the raw Clout Score of the active users at the floor (c = 0)
-// to min{c > 0}/2^20: above the rest of the floor, below everyone else. With
-// nobody above the floor it changes nothing (the tie-break would become the score).
-func liftActive(c []float64, active []bool) {
+// to min{c > 0}/2^20: above the rest of the floor, below everyone else, and returns
+// how many it raised. With nobody above the floor it changes nothing (the
+// tie-break would become the score).
+func liftActive(c []float64, active []bool) int {
 	if active == nil {
-		return
+		return 0
 	}
 	lowest := math.Inf(1)
 	for _, x := range c {
@@ -316,14 +334,17 @@ func liftActive(c []float64, active []bool) {
 		}
 	}
 	if math.IsInf(lowest, 1) {
-		return
+		return 0
 	}
 	lift := lowest / (1 << 20)
+	lifted := 0
 	for v, x := range c {
 		if x == 0 && active[v] {
 			c[v] = lift
+			lifted++
 		}
 	}
+	return lifted
 }
 
 // addNormalised adds wk × the normalised signal s to acc.

@@ -40,15 +40,15 @@ func TestScaleCombined(t *testing.T) {
 	// Reach from a percentage (linear: x/100), network from a count. Users:
 	//   pct   = 50, 100, 0   → R_reach = 0.5, 1, 0        (max 1)
 	//   count = 0, 0, 7      → R_net   = 0, 0, 1          (max 1)
-	// With the default (calibrated) Combine, reach 0.54 and network 0.10:
-	// C = (0.54·R_reach + 0.10·R_net)/0.64 = 0.27/0.64, 0.54/0.64, 0.10/0.64; max
-	// 0.54/0.64, so clout = 1 + 99·{0.5, 1, 0.10/0.54} = {50.5, 100, 19.3333…}.
+	// With the default (calibrated) Combine, reach 0.61 and network 0.11:
+	// C = (0.61·R_reach + 0.11·R_net)/0.72 = 0.305/0.72, 0.61/0.72, 0.11/0.72; max
+	// 0.61/0.72, so clout = 1 + 99·{0.5, 1, 0.11/0.61} = {50.5, 100, 18.8525…}.
 	r := resultWith(
 		Signal{Name: "p", Percent: true, Weights: w(1, 0, 0), Values: []float64{50, 100, 0}},
 		Signal{Name: "c", Integer: true, Weights: w(0, 0, 1), Values: []float64{0, 0, 7}},
 	)
 	scale(r, 3, DefaultParams())
-	want := []float64{50.5, 100, 1 + 99*0.10/0.54}
+	want := []float64{50.5, 100, 1 + 99*0.11/0.61}
 	for i := range want {
 		if math.Abs(r.Clout[i]-want[i]) > 1e-9 {
 			t.Errorf("clout[%d] = %g, want %g", i, r.Clout[i], want[i])
@@ -100,19 +100,41 @@ func TestParamsValidate(t *testing.T) {
 	}
 }
 
-func TestActiveAtFloor(t *testing.T) {
-	// The rule of docs/EVALUATION.md ("Ordering the floor"): at least 10 distinct
-	// accounts engaged, or at least 3 of which one engaged back.
+func TestFloorRule(t *testing.T) {
+	// The clauses of a FloorRule: at least Accounts distinct accounts engaged, or at
+	// least PartnerAccounts of which one engaged back; 0 turns a clause off.
 	for _, tc := range []struct {
+		rule              FloorRule
 		engaged, partners uint32
 		want              bool
 	}{
-		{0, 0, false}, {1, 1, false}, {2, 2, false}, {3, 0, false}, {3, 1, true},
-		{9, 0, false}, {10, 0, true}, {49, 49, true},
+		{FloorRule{10, 3}, 0, 0, false}, {FloorRule{10, 3}, 1, 1, false}, {FloorRule{10, 3}, 2, 2, false},
+		{FloorRule{10, 3}, 3, 0, false}, {FloorRule{10, 3}, 3, 1, true}, {FloorRule{10, 3}, 9, 0, false},
+		{FloorRule{10, 3}, 10, 0, true}, {FloorRule{10, 3}, 49, 49, true},
+		{FloorRule{}, 49, 49, false},
+		{FloorRule{Accounts: 5}, 5, 0, true}, {FloorRule{Accounts: 5}, 4, 4, false},
+		{FloorRule{PartnerAccounts: 2}, 2, 1, true}, {FloorRule{PartnerAccounts: 2}, 99, 0, false},
+		{FloorRule{PartnerAccounts: 1}, 1, 1, true},
 	} {
-		if got := activeAtFloor(tc.engaged, tc.partners); got != tc.want {
-			t.Errorf("activeAtFloor(%d, %d) = %v, want %v", tc.engaged, tc.partners, got, tc.want)
+		if got := tc.rule.Active(tc.engaged, tc.partners); got != tc.want {
+			t.Errorf("%s: Active(%d, %d) = %v, want %v", tc.rule, tc.engaged, tc.partners, got, tc.want)
 		}
+	}
+	if !(FloorRule{}).Off() || (FloorRule{PartnerAccounts: 1}).Off() {
+		t.Error("Off")
+	}
+	// The grid of docs/EVALUATION.md: Accounts in {off, 2..20} × PartnerAccounts in
+	// {off, 1..6}, 20 × 7 = 140 rules, each once, "none" among them.
+	grid := FloorGrid()
+	seen := map[FloorRule]bool{}
+	for _, f := range grid {
+		if seen[f] || (f.Accounts == 1) || f.Accounts > 20 || f.PartnerAccounts > 6 {
+			t.Errorf("grid rule %+v repeated or out of range", f)
+		}
+		seen[f] = true
+	}
+	if len(grid) != 140 || !seen[FloorRule{}] || !seen[FloorRule{10, 3}] || !seen[FloorRule{20, 6}] || !seen[FloorRule{2, 1}] {
+		t.Errorf("grid of %d rules", len(grid))
 	}
 }
 
@@ -138,7 +160,7 @@ func TestWalkPairs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pp := walkPairs(g, 2, true)
+	pp := walkPairs(g, 2, FloorRule{10, 3})
 	if pp.stats.ReturnedPairs != 4 || pp.stats.Events != 4 {
 		t.Errorf("stats %+v, want 4 returned pairs and 4 events", pp.stats)
 	}
@@ -147,7 +169,7 @@ func TestWalkPairs(t *testing.T) {
 			t.Errorf("user %d active %v, want %v", u, a, want)
 		}
 	}
-	if walkPairs(g, 1, false).active != nil {
+	if walkPairs(g, 1, FloorRule{}).active != nil {
 		t.Error("active computed without being asked for")
 	}
 }
@@ -188,8 +210,9 @@ func TestScaleOrdersTheFloor(t *testing.T) {
 func TestScoreOrdersTheFloor(t *testing.T) {
 	// User 0 retweets 2 and 3 and trades one reply each way with 1: the netting
 	// leaves 0 and 1 with no engagement (the floor), 2 and 3 with one engager each.
-	// 0 engaged 3 accounts, 1 of which (1) engaged back: active, so 0 ranks above
-	// 1 and below 2 and 3, with a Clout Score of 1 to four decimals.
+	// 0 engaged 3 accounts, 1 of which (1) engaged back: active by the rule
+	// {10, 3}, so 0 ranks above 1 and below 2 and 3, with a Clout Score of 1 to four
+	// decimals.
 	var b graph.Builder
 	b.AddAt(graph.Retweets, 0, 2, 1, 10)
 	b.AddAt(graph.Retweets, 0, 3, 1, 20)
@@ -199,7 +222,9 @@ func TestScoreOrdersTheFloor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Score(Inputs{Graph: g}, DefaultParams(), nil)
+	p := DefaultParams()
+	p.Floor = FloorRule{Accounts: 10, PartnerAccounts: 3}
+	res, err := Score(Inputs{Graph: g}, p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,5 +233,13 @@ func TestScoreOrdersTheFloor(t *testing.T) {
 	}
 	if res.Netted.ReturnedPairs != 2 || res.Netted.Events != 2 {
 		t.Errorf("netted %+v, want 2 pairs, 2 events", res.Netted)
+	}
+	// The zero rule orders nothing: 0 and 1 tie at the floor, by dense id.
+	p.Floor = FloorRule{}
+	if res, err = Score(Inputs{Graph: g}, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	if res.Rank[0] != 3 || res.Rank[1] != 4 || res.Clout[0] != 1 || res.Clout[1] != 1 {
+		t.Errorf("no floor rule: ranks %v, clout %v: want users 0 and 1 third and fourth at 1", res.Rank, res.Clout)
 	}
 }

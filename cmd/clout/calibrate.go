@@ -17,7 +17,9 @@ import (
 
 // `clout calibrate`: fit the signal and Combine weights on ONE temporal hold-out
 // (the fit split) with rank.FitWeights, for each of a few half-lives, keep the best,
-// and report the fitted weights on the other splits, which the fit never saw.
+// and report the fitted weights on the other splits, which the fit never saw. The
+// rule of the floor's order (rank.FloorRule) is chosen on the fit split too, over
+// rank.FloorGrid (rank.ChooseFloor), unless --floor names one.
 
 // Default fit splits: the end of 3 July 2012 for Higgs (before the announcement,
 // so the held-out splits after it test whether the weights carry over to a
@@ -61,8 +63,14 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	maxEvals := fs.Int("max-evals", 3000, "cap on the objective's evaluations per half-life")
 	halfLives := floatList{0.05, 0.1, 0.15, 0.2, 0.3}
 	fs.Var(&halfLives, "half-lives", "half-lives of engagement to try, as shares of the window before the split, comma-separated; the best fit is kept")
+	listRules := fs.Int("floor-rules", 10, "how many of the floor rules tried to list, best first (0: all)")
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
+	}
+	// --floor fixes the floor rule; without it the rule is chosen on the fit split.
+	fixedFloor := flagSet(fs, "floor")
+	if *listRules < 0 {
+		return usageErr("--floor-rules must be ≥ 0, got %d", *listRules)
 	}
 	if err := c.finish(fs.Args(), end); err != nil {
 		return err
@@ -95,8 +103,12 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	target := sp.After.Engagers
+	act := rank.FloorActivity(sp.Graph, c.src.params.Workers)
+	grid := rank.FloorGrid()
 	var best *rank.Fit
 	var bestHL float64
+	var bestFloor rank.FloorRule
+	var bestRules []rank.FloorCandidate
 	for _, hl := range halfLives {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -109,14 +121,44 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return err
 		}
-		fit, err := rank.FitWeights(res, target, p, rank.FitOptions{Objective: obj, MaxEvaluations: *maxEvals})
-		if err != nil {
-			return err
+		// The floor rule is chosen with the starting weights, the weights are fitted
+		// under it, and the rule is chosen again with the fitted weights; should it
+		// change, the weights are fitted again (from the hand-chosen start) under the
+		// new rule, at most three times in all.
+		var rules []rank.FloorCandidate
+		if !fixedFloor {
+			if rules, err = rank.ChooseFloor(res, act, target, p, obj, grid); err != nil {
+				return err
+			}
+			p.Floor = rules[0].Rule
 		}
-		fmt.Fprintf(stderr, "clout: half-life %g of the window: %s %.4f → %.4f in %d evaluations\n",
-			hl, obj, fit.StartValue, fit.Value, fit.Evaluations)
+		var fit *rank.Fit
+		for round := 1; ; round++ {
+			if res, err = rank.Score(sp.Inputs, p, nil); err != nil {
+				return err
+			}
+			if fit, err = rank.FitWeights(res, target, p, rank.FitOptions{Objective: obj, MaxEvaluations: *maxEvals}); err != nil {
+				return err
+			}
+			if fixedFloor {
+				break
+			}
+			q := p
+			q.Weights, q.Combine = fit.Weights, fit.Combine
+			if rules, err = rank.ChooseFloor(res, act, target, q, obj, grid); err != nil {
+				return err
+			}
+			if rules[0].Rule == p.Floor || round == 3 {
+				break
+			}
+			fmt.Fprintf(stderr, "clout: half-life %g of the window: the fitted weights choose the floor rule %s over %s; fitting again\n",
+				hl, rules[0].Rule, p.Floor)
+			p.Floor = rules[0].Rule
+		}
+		fmt.Fprintf(stderr, "clout: half-life %g of the window, floor rule %s: %s %.4f → %.4f in %d evaluations\n",
+			hl, p.Floor, obj, fit.StartValue, fit.Value, fit.Evaluations)
 		if best == nil || fit.Value > best.Value {
-			best, bestHL = fit, hl
+			best, bestHL, bestFloor, bestRules = fit, hl, p.Floor, rules
 		}
 	}
 	fmt.Fprintf(stderr, "clout: fitted in %s\n", time.Since(t0).Round(time.Second))
@@ -132,14 +174,19 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}{{"starting weights", best.Start}, {"fitted weights", best.End}} {
 		fmt.Fprintf(stdout, "| %s | %s | %s | %s | %s |\n", r.name, f3(r.m.Spearman), f3(r.m.NDCG100), f3(r.m.NDCG1000), f3(r.m.Precision100))
 	}
-	printWeights(stdout, best, bestHL)
+	if bestRules != nil {
+		printFloorRules(stdout, bestRules, bestFloor, obj, *listRules)
+	} else {
+		fmt.Fprintf(stdout, "\nFloor rule (given by --floor, not chosen): %s.\n", bestFloor)
+	}
+	printWeights(stdout, best, bestHL, bestFloor)
 
 	if len(report) == 0 {
 		fmt.Fprintln(stdout, "\nNo other split to report on (give --split).")
 		return nil
 	}
 	p := c.src.params
-	p.HalfLife, p.Weights, p.Combine = bestHL, best.Weights, best.Combine
+	p.HalfLife, p.Weights, p.Combine, p.Floor = bestHL, best.Weights, best.Combine, bestFloor
 	ev, err := c.evaluate(ctx, p, report)
 	if err != nil {
 		return err
@@ -149,9 +196,41 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return nil
 }
 
+// printFloorRules lists the floor rules tried on the fit split with the fitted
+// weights, best first (the first limit of them, 0: all; and the rule that orders
+// nothing and the shipped one, rank.DefaultFloor, wherever they come), and says whether any metric but Spearman differs between them.
+func printFloorRules(w io.Writer, rules []rank.FloorCandidate, chosen rank.FloorRule, obj rank.Objective, limit int) {
+	fmt.Fprintf(w, "\nFloor rule: %s, the best of the %d rules of rank.FloorGrid by %s on the fit split, with the fitted weights (equal values: fewer clauses, then larger thresholds).\n", chosen, len(rules), obj)
+	same := true
+	for _, r := range rules {
+		m, m0 := r.Metrics, rules[0].Metrics
+		same = same && m.NDCG100 == m0.NDCG100 && m.NDCG1000 == m0.NDCG1000 && m.Precision100 == m0.Precision100
+	}
+	if same {
+		fmt.Fprintln(w, "NDCG@100, NDCG@1000 and P@100 are the same under every rule: they differ by Spearman alone.")
+	} else {
+		fmt.Fprintln(w, "NDCG@100, NDCG@1000 or P@100 differ between the rules.")
+	}
+	fmt.Fprintln(w, "\n| place | floor rule (K,J) | users lifted | Spearman | objective |")
+	fmt.Fprintln(w, "| ---: | --- | ---: | ---: | ---: |")
+	skipped := false
+	for i, r := range rules {
+		// Beyond the limit, only the rule that orders nothing and the shipped one.
+		if limit > 0 && i >= limit && !r.Rule.Off() && r.Rule != rank.DefaultFloor {
+			skipped = true
+			continue
+		}
+		if skipped {
+			fmt.Fprintln(w, "| … | | | | |")
+			skipped = false
+		}
+		fmt.Fprintf(w, "| %d | %s (%d,%d) | %d | %.5f | %.5f |\n", i+1, r.Rule, r.Rule.Accounts, r.Rule.PartnerAccounts, r.Lifted, r.Metrics.Spearman, r.Value)
+	}
+}
+
 // printWeights prints the fitted weights as a table and as the Go to paste into
 // rank's catalogue.
-func printWeights(w io.Writer, f *rank.Fit, hl float64) {
+func printWeights(w io.Writer, f *rank.Fit, hl float64, floor rank.FloorRule) {
 	names := make([]string, 0, len(f.Weights))
 	for n := range f.Weights {
 		names = append(names, n)
@@ -171,6 +250,7 @@ func printWeights(w io.Writer, f *rank.Fit, hl float64) {
 		fmt.Fprintf(w, "%q: {%s, %s, %s},\n", n, r2(ws[0]), r2(ws[1]), r2(ws[2]))
 	}
 	fmt.Fprintf(w, "fittedCombine = [NumSubs]float64{%s, %s, %s}\n", r2(f.Combine[0]), r2(f.Combine[1]), r2(f.Combine[2]))
+	fmt.Fprintf(w, "DefaultFloor = FloorRule{Accounts: %d, PartnerAccounts: %d}\n", floor.Accounts, floor.PartnerAccounts)
 	fmt.Fprintln(w, "```")
 }
 

@@ -6,8 +6,10 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,10 +53,12 @@ func evalOf(t *testing.T, c *evalConfig, splits ...string) *evaluation {
 	return ev
 }
 
-// checkBeatsBaselines checks the claim of docs/EVALUATION.md: at every split, the
-// Clout Score's NDCG@100 against the primary target (distinct engagers after T) is
-// above every baseline's.
-func checkBeatsBaselines(t *testing.T, ev *evaluation) {
+// checkBeatsBaselines checks the claim of docs/EVALUATION.md: at every split but
+// those named in short, the Clout Score's NDCG@100 against the primary target
+// (distinct engagers after T) is above every baseline's; at the splits in short
+// (given as fmtDay prints them) some baseline's is not below it, as the document
+// says.
+func checkBeatsBaselines(t *testing.T, ev *evaluation, short ...string) {
 	t.Helper()
 	for _, sp := range ev.splits {
 		var clout float64
@@ -63,10 +67,17 @@ func checkBeatsBaselines(t *testing.T, ev *evaluation) {
 				clout = r.m[0].NDCG100
 			}
 		}
+		beaten := false
 		for _, r := range ev.rows {
 			if r.split == sp.at && r.baseline && r.m[0].NDCG100 >= clout {
-				t.Errorf("split %s: %s has NDCG@100 %.4f ≥ the Clout Score's %.4f", fmtDay(sp.at), r.name, r.m[0].NDCG100, clout)
+				beaten = true
+				if !slices.Contains(short, fmtDay(sp.at)) {
+					t.Errorf("split %s: %s has NDCG@100 %.4f ≥ the Clout Score's %.4f", fmtDay(sp.at), r.name, r.m[0].NDCG100, clout)
+				}
 			}
+		}
+		if !beaten && slices.Contains(short, fmtDay(sp.at)) {
+			t.Errorf("split %s: the Clout Score's NDCG@100 %.4f beats every baseline; docs/EVALUATION.md says it falls short there", fmtDay(sp.at), clout)
 		}
 	}
 }
@@ -102,12 +113,15 @@ func TestEvalHiggsOneSplit(t *testing.T) {
 	}
 }
 
-// TestEvalHiggs runs the four default splits of docs/EVALUATION.md (about 8 s).
+// TestEvalHiggs runs the four default splits of docs/EVALUATION.md (about 8 s). At
+// 2012-07-06 the Clout Score's NDCG@100 falls short of the engagements-received
+// baseline's (0.7290 against 0.7297 with the weights and floor rule calibrate
+// chose: `clout eval`, docs/EVALUATION.md).
 func TestEvalHiggs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("four hold-outs on the full Higgs data")
 	}
-	checkBeatsBaselines(t, evalOf(t, &evalConfig{}, higgsSplits...))
+	checkBeatsBaselines(t, evalOf(t, &evalConfig{}, higgsSplits...), "2012-07-06")
 }
 
 func TestEvalFlags(t *testing.T) {
@@ -117,6 +131,10 @@ func TestEvalFlags(t *testing.T) {
 		{"eval", "--end", "2012-07-03T00:00:00Z", "--split", "2012-07-04T00:00:00Z"},
 		{"calibrate", "--objective", "auc"},
 		{"calibrate", "--half-lives", "0"},
+		{"calibrate", "--floor-rules", "-1"},
+		{"eval", "--floor", "10"},
+		{"eval", "--floor", "ten,3"},
+		{"score", "--floor", "-1,3"},
 	} {
 		if _, stderr, code := runCLI(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d (usage); stderr: %s", args, code, exitUsage, stderr)
@@ -147,13 +165,44 @@ func TestCalibrateDeterministic(t *testing.T) {
 	if out1 != out2 {
 		t.Errorf("two runs differ:\n%s\n---\n%s", out1, out2)
 	}
-	for _, want := range []string{"Fit split T = 2012-07-03T00:00:00Z", "| `engaged_audience` |", "fittedCombine", "| 2012-07-04 | **Clout Score** |"} {
+	for _, want := range []string{"Fit split T = 2012-07-03T00:00:00Z", "| `engaged_audience` |", "fittedCombine", "| 2012-07-04 | **Clout Score** |",
+		"Floor rule: ", "the best of the 140 rules", "they differ by Spearman alone", "| none (the floor is not ordered) (0,0) | 0 |", "DefaultFloor = FloorRule{"} {
 		if !strings.Contains(out1, want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
 	if strings.Contains(out1, "| 2012-07-03 | **Clout Score** |") {
 		t.Error("reported on the split it was fitted on")
+	}
+	// --floor fixes the rule: none is chosen, and the rule given is said.
+	out3, stderr, code := runCLI(t, append(args, "--floor", "10,3")...)
+	if code != 0 {
+		t.Fatalf("--floor 10,3: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out3, "Floor rule (given by --floor, not chosen): engaged ≥ 10, or ≥ 3 with one engaging back.") ||
+		!strings.Contains(out3, "DefaultFloor = FloorRule{Accounts: 10, PartnerAccounts: 3}") || strings.Contains(out3, "| place |") {
+		t.Errorf("--floor 10,3 output:\n%s", out3)
+	}
+}
+
+func TestFloorFlag(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want rank.FloorRule
+	}{{"10,3", rank.FloorRule{Accounts: 10, PartnerAccounts: 3}}, {"none", rank.FloorRule{}}, {"0,4", rank.FloorRule{PartnerAccounts: 4}}, {"7, 0", rank.FloorRule{Accounts: 7}}} {
+		var f rank.FloorRule
+		if err := (floorFlag{&f}).Set(tc.in); err != nil || f != tc.want {
+			t.Errorf("--floor %s: %+v, %v; want %+v", tc.in, f, err, tc.want)
+		}
+		if s := (floorFlag{&f}).String(); s != fmt.Sprintf("%d,%d", tc.want.Accounts, tc.want.PartnerAccounts) {
+			t.Errorf("--floor %s prints as %s", tc.in, s)
+		}
+	}
+	for _, bad := range []string{"", "10", "a,b", "1,2,3", "-1,0"} {
+		var f rank.FloorRule
+		if err := (floorFlag{&f}).Set(bad); err == nil {
+			t.Errorf("--floor %q accepted", bad)
+		}
 	}
 }
 

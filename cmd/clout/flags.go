@@ -111,6 +111,33 @@ func (f transformFlag) Set(s string) error {
 	return fmt.Errorf("want log, linear or binary, got %q", s)
 }
 
+// floorFlag is --floor K,J: the rule of the floor's order (rank.FloorRule), K the
+// accounts engaged and J the accounts engaged with one engaging back, 0 for a clause
+// that is off; "none" is 0,0.
+type floorFlag struct{ f *rank.FloorRule }
+
+func (f floorFlag) String() string {
+	if f.f == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d,%d", f.f.Accounts, f.f.PartnerAccounts)
+}
+
+func (f floorFlag) Set(s string) error {
+	if s == "none" {
+		*f.f = rank.FloorRule{}
+		return nil
+	}
+	k, j, ok := strings.Cut(s, ",")
+	a, err1 := strconv.ParseUint(strings.TrimSpace(k), 10, 32)
+	b, err2 := strconv.ParseUint(strings.TrimSpace(j), 10, 32)
+	if !ok || err1 != nil || err2 != nil {
+		return fmt.Errorf("want K,J (accounts engaged, accounts engaged with one engaging back; 0 turns a clause off) or none, got %q", s)
+	}
+	*f.f = rank.FloorRule{Accounts: uint32(a), PartnerAccounts: uint32(b)}
+	return nil
+}
+
 // badLineFlag is --on-bad-line fail|skip.
 type badLineFlag struct{ p *ingest.BadLinePolicy }
 

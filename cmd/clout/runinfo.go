@@ -69,8 +69,15 @@ type paramInfo struct {
 	Combine        map[string]float64 `json:"combine"`
 	HalfLife       float64            `json:"half_life_share"`
 	KeepReturned   bool               `json:"keep_returned"`
+	Floor          floorInfo          `json:"floor"`
 	Workers        int                `json:"workers"`
 	OnBadLine      string             `json:"on_bad_line"`
+}
+
+// floorInfo is the rule of the floor's order (rank.FloorRule): 0 for a clause that is off.
+type floorInfo struct {
+	Accounts        uint32 `json:"accounts"`
+	PartnerAccounts uint32 `json:"partner_accounts"`
 }
 
 type layerInfo struct {
@@ -178,6 +185,7 @@ func newRunInfo(c *scoreConfig, srcs []*source, gi graphInfo, res *rank.Result, 
 	info.Parameters = paramInfo{Damping: p.PageRank.Damping, Tolerance: p.PageRank.Tolerance,
 		MaxIter: p.PageRank.MaxIter, LayerWeights: map[string]float64{}, CountTransform: p.PageRank.Transform.String(),
 		Combine: map[string]float64{}, HalfLife: p.HalfLife, KeepReturned: p.KeepReturned,
+		Floor:   floorInfo{p.Floor.Accounts, p.Floor.PartnerAccounts},
 		Workers: p.Workers, OnBadLine: badLineFlag{&c.ingest.OnBadLine}.String()}
 	for k, w := range p.PageRank.LayerWeights {
 		info.Parameters.LayerWeights[graph.Kind(k).String()] = w
