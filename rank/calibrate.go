@@ -45,6 +45,15 @@ func ParseObjective(s string) (Objective, error) {
 	return 0, fmt.Errorf("rank: unknown objective %q (want mix, ndcg100 or spearman)", s)
 }
 
+// Sum returns the objective summed over ms, the metrics against each target.
+func (o Objective) Sum(ms []Metrics) float64 {
+	var v float64
+	for _, m := range ms {
+		v += o.Of(m)
+	}
+	return v
+}
+
 // Of returns the objective's value for m; NaN counts as 0.
 func (o Objective) Of(m Metrics) float64 {
 	z := func(x float64) float64 {
@@ -80,17 +89,18 @@ type Fit struct {
 	// matter). Combine is scaled to sum to 1.
 	Weights map[string][NumSubs]float64
 	Combine [NumSubs]float64
-	// Start and End are the metrics with the starting and the fitted weights, and
-	// StartValue and Value the objective's.
-	Start, End        Metrics
+	// Start and End are the metrics with the starting and the fitted weights
+	// against each target, in the order of the targets, and StartValue and Value
+	// the objective's, summed over the targets.
+	Start, End        []Metrics
 	StartValue, Value float64
 	Evaluations       int
 }
 
 // FitWeights fits the weights of the signals and the Combine weights of p so that
-// the Clout Score computed from res's signals predicts target (one value per user)
-// as well as possible by the objective. The signals are not recomputed: the
-// propagation and the half-life stay as res was scored with.
+// the Clout Score computed from res's signals predicts targets (each one value per
+// user) as well as possible by the objective summed over them. The signals are not
+// recomputed: the propagation and the half-life stay as res was scored with.
 //
 // Only the (signal, sub-score) weights that are positive at the start are fitted,
 // so each signal stays in the sub-scores the design puts it in, as do signals the
@@ -100,7 +110,7 @@ type Fit struct {
 // minimization", Computer Journal 7, 1965; gonum's optimize.NelderMead), started from
 // p's weights and restarted from its best point. It is deterministic: no randomness,
 // evaluations in sequence.
-func FitWeights(res *Result, target []float64, p Params, o FitOptions) (*Fit, error) {
+func FitWeights(res *Result, targets [][]float64, p Params, o FitOptions) (*Fit, error) {
 	if o.MaxEvaluations == 0 {
 		o.MaxEvaluations = 3000
 	}
@@ -110,7 +120,10 @@ func FitWeights(res *Result, target []float64, p Params, o FitOptions) (*Fit, er
 	if o.Objective >= numObjectives {
 		return nil, fmt.Errorf("rank: unknown objective %d", o.Objective)
 	}
-	n := len(target)
+	n, err := targetLen(targets)
+	if err != nil {
+		return nil, err
+	}
 	if len(res.Signals) == 0 || n == 0 {
 		return nil, errors.New("rank: nothing to fit")
 	}
@@ -148,7 +161,7 @@ func FitWeights(res *Result, target []float64, p Params, o FitOptions) (*Fit, er
 		return nil, errors.New("rank: no weighted signal to fit")
 	}
 
-	ev := newEvaluator(target)
+	ev := newEvaluators(targets)
 	sigs := slices.Clone(res.Signals)
 	apply := func(x []float64) Params {
 		for i := range sigs {
@@ -164,7 +177,7 @@ func FitWeights(res *Result, target []float64, p Params, o FitOptions) (*Fit, er
 		}
 		return q
 	}
-	metrics := func(x []float64) Metrics {
+	metrics := func(x []float64) []Metrics {
 		q := apply(x)
 		r := &Result{Signals: sigs, active: res.active}
 		scale(r, n, q)
@@ -172,7 +185,7 @@ func FitWeights(res *Result, target []float64, p Params, o FitOptions) (*Fit, er
 	}
 	fit := &Fit{}
 	fit.Start = metrics(x0)
-	fit.StartValue = o.Objective.Of(fit.Start)
+	fit.StartValue = o.Objective.Sum(fit.Start)
 
 	best, bestF := slices.Clone(x0), -fit.StartValue
 	problem := optimize.Problem{Func: func(x []float64) float64 {
@@ -182,7 +195,7 @@ func FitWeights(res *Result, target []float64, p Params, o FitOptions) (*Fit, er
 				return math.Inf(1)
 			}
 		}
-		return -o.Objective.Of(metrics(x))
+		return -o.Objective.Sum(metrics(x))
 	}}
 	for r := 0; r <= o.Restarts && fit.Evaluations < o.MaxEvaluations; r++ {
 		settings := &optimize.Settings{
@@ -203,7 +216,7 @@ func FitWeights(res *Result, target []float64, p Params, o FitOptions) (*Fit, er
 
 	q := apply(best)
 	fit.End = metrics(best)
-	fit.Value = o.Objective.Of(fit.End)
+	fit.Value = o.Objective.Sum(fit.End)
 	fit.Weights = map[string][NumSubs]float64{}
 	var top [NumSubs]float64
 	for _, s := range slots {
@@ -222,4 +235,19 @@ func FitWeights(res *Result, target []float64, p Params, o FitOptions) (*Fit, er
 		fit.Combine[k] = c / csum
 	}
 	return fit, nil
+}
+
+// targetLen checks that there is at least one target and that all have the same
+// length, and returns it.
+func targetLen(targets [][]float64) (int, error) {
+	if len(targets) == 0 {
+		return 0, errors.New("rank: no target")
+	}
+	n := len(targets[0])
+	for i, t := range targets[1:] {
+		if len(t) != n {
+			return 0, fmt.Errorf("rank: target %d has %d values, target 0 has %d", i+1, len(t), n)
+		}
+	}
+	return n, nil
 }

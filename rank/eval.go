@@ -56,12 +56,40 @@ func newEvaluator(target []float64) *evaluator {
 
 func (e *evaluator) evaluate(pred []float64) Metrics {
 	order := descending(pred)
+	return e.evaluateSorted(pred, order, Ranks(pred), topKShare(pred, order, 100))
+}
+
+// evaluateSorted is evaluate with pred's order, ranks and top-100 shares given.
+func (e *evaluator) evaluateSorted(pred []float64, order []int, ranks, inTopK []float64) Metrics {
 	return Metrics{
-		Spearman:     pearson(Ranks(pred), e.tRanks),
+		Spearman:     pearson(ranks, e.tRanks),
 		NDCG100:      tiedDCG(pred, e.gains, order, 100) / e.idcg[0],
 		NDCG1000:     tiedDCG(pred, e.gains, order, 1000) / e.idcg[1],
-		Precision100: overlap(topKShare(pred, order, 100), e.inTrueK, 100),
+		Precision100: overlap(inTopK, e.inTrueK, 100),
 	}
+}
+
+// evaluators evaluate many predictors against several targets, sorting each
+// predictor once for all of them.
+type evaluators []*evaluator
+
+func newEvaluators(targets [][]float64) evaluators {
+	es := make(evaluators, len(targets))
+	for i, t := range targets {
+		es[i] = newEvaluator(t)
+	}
+	return es
+}
+
+// evaluate returns pred's metrics against each target, in the order of the targets.
+func (es evaluators) evaluate(pred []float64) []Metrics {
+	order := descending(pred)
+	ranks, inTopK := Ranks(pred), topKShare(pred, order, 100)
+	ms := make([]Metrics, len(es))
+	for i, e := range es {
+		ms[i] = e.evaluateSorted(pred, order, ranks, inTopK)
+	}
+	return ms
 }
 
 // Ranks returns the rank of each value of x in ascending order, from 1 to len(x),

@@ -113,25 +113,28 @@ func (a *Activity) active(f FloorRule) []bool {
 }
 
 // FloorCandidate is one rule ChooseFloor tried: the users at the floor it lifts, and
-// the Clout Score's metrics and objective value under it.
+// the Clout Score's metrics and objective value (summed over the targets) under it.
 type FloorCandidate struct {
 	Rule    FloorRule
 	Lifted  int
-	Metrics Metrics
+	Metrics []Metrics // against each target, in the order of the targets
 	Value   float64
 }
 
 // ChooseFloor scores res's signals with p (p.Weights, when set, replacing their
 // weights, as in Score; p.Floor is ignored) under each rule of grid, with act the
 // activity of the graph res was scored on, and returns the candidates best first:
-// by the objective o against target, equal values (bit for bit) to the rule with
+// by the objective o summed over targets, equal values (bit for bit) to the rule with
 // fewer clauses, then to the larger Accounts (a clause that is off counts as
 // larger than any threshold), then to the larger PartnerAccounts. The ordering
 // changes only the floor, which lies below every user with a scored signal, so on a
 // population with at least 1,000 users above the floor NDCG@100, NDCG@1000 and P@100
 // are the same under every rule and the objective differs by Spearman alone.
-func ChooseFloor(res *Result, act *Activity, target []float64, p Params, o Objective, grid []FloorRule) ([]FloorCandidate, error) {
-	n := len(target)
+func ChooseFloor(res *Result, act *Activity, targets [][]float64, p Params, o Objective, grid []FloorRule) ([]FloorCandidate, error) {
+	n, err := targetLen(targets)
+	if err != nil {
+		return nil, err
+	}
 	if len(grid) == 0 {
 		return nil, errors.New("rank: no floor rule to choose from")
 	}
@@ -154,14 +157,14 @@ func ChooseFloor(res *Result, act *Activity, target []float64, p Params, o Objec
 	}
 	r := &Result{Signals: sigs}
 	c0 := rawClout(r, n, p)
-	ev := newEvaluator(target)
+	ev := newEvaluators(targets)
 	out := make([]FloorCandidate, len(grid))
 	for i, f := range grid {
 		c := slices.Clone(c0)
 		active := act.active(f)
 		lifted := liftActive(c, active)
 		m := ev.evaluate(toScore(c, p.Workers))
-		out[i] = FloorCandidate{Rule: f, Lifted: lifted, Metrics: m, Value: o.Of(m)}
+		out[i] = FloorCandidate{Rule: f, Lifted: lifted, Metrics: m, Value: o.Sum(m)}
 	}
 	larger := func(a, b uint32) int { // off (0) is the largest
 		if a == b {

@@ -48,7 +48,7 @@ func TestChooseFloor(t *testing.T) {
 	act := &Activity{engaged: []uint8{3, 12, 0, 0, 0, 0}, partners: []uint8{1, 0, 0, 0, 0, 0}}
 	target := []float64{2, 0, 0, 0, 1, 3}
 	grid := []FloorRule{{10, 0}, {}, {13, 3}, {10, 3}, {0, 2}, {0, 3}}
-	got, err := ChooseFloor(r, act, target, DefaultParams(), SpearmanOnly, grid)
+	got, err := ChooseFloor(r, act, [][]float64{target}, DefaultParams(), SpearmanOnly, grid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,9 +65,9 @@ func TestChooseFloor(t *testing.T) {
 		t.Fatalf("%d candidates, want %d", len(got), len(want))
 	}
 	for i, c := range got {
-		if c.Rule != want[i].rule || c.Lifted != want[i].lifted || math.Abs(c.Metrics.Spearman-want[i].spearman) > 1e-12 || c.Value != c.Metrics.Spearman {
+		if c.Rule != want[i].rule || c.Lifted != want[i].lifted || len(c.Metrics) != 1 || math.Abs(c.Metrics[0].Spearman-want[i].spearman) > 1e-12 || c.Value != c.Metrics[0].Spearman {
 			t.Errorf("candidate %d: %s lifts %d, Spearman %.6f; want %s, %d, %.6f",
-				i, c.Rule, c.Lifted, c.Metrics.Spearman, want[i].rule, want[i].lifted, want[i].spearman)
+				i, c.Rule, c.Lifted, c.Metrics[0].Spearman, want[i].rule, want[i].lifted, want[i].spearman)
 		}
 	}
 	// Under each rule the Clout Score is what scale gives with that rule's users active.
@@ -75,11 +75,44 @@ func TestChooseFloor(t *testing.T) {
 		s := resultWith(Signal{Name: "a", Integer: true, Weights: w(1, 0, 0), Values: []float64{0, 0, 0, 0, 1, 3}})
 		s.active = act.active(c.Rule)
 		scale(s, 6, DefaultParams())
-		if m := Evaluate(s.Clout, target); m != c.Metrics {
+		if m := Evaluate(s.Clout, target); m != c.Metrics[0] {
 			t.Errorf("%s: metrics %+v, scale gives %+v", c.Rule, c.Metrics, m)
 		}
 	}
-	if _, err := ChooseFloor(r, act, target, DefaultParams(), SpearmanOnly, []FloorRule{{256, 0}}); err == nil {
+	if _, err := ChooseFloor(r, act, [][]float64{target}, DefaultParams(), SpearmanOnly, []FloorRule{{256, 0}}); err == nil {
 		t.Error("a threshold above the activity's cap accepted")
+	}
+}
+
+func TestChooseFloorTargets(t *testing.T) {
+	// The users of TestChooseFloor with a second target 0, 0, 0, 0, 1, 3 (fractional
+	// ranks 2.5 ×4, 5, 6: the order of the prediction with nobody lifted). Spearman
+	// against it, by hand (mean 3.5, Σ(rank − 3.5)² = 12.5):
+	//   lift user 0 only (prediction ranks 4, 2, 2, 2, 5, 6; Σ(rank − 3.5)² = 15.5):
+	//     12.5/√(15.5·12.5)
+	//   lift nobody: 1
+	// so the objective, summed over both targets, is 14.5/15.5 + 12.5/√(15.5·12.5)
+	// = 1.833 for {0,3} and 10/√(12.5·15.5) + 1 = 1.718 for the rule that lifts nobody.
+	r := resultWith(Signal{Name: "a", Integer: true, Weights: w(1, 0, 0), Values: []float64{0, 0, 0, 0, 1, 3}})
+	act := &Activity{engaged: []uint8{3, 12, 0, 0, 0, 0}, partners: []uint8{1, 0, 0, 0, 0, 0}}
+	targets := [][]float64{{2, 0, 0, 0, 1, 3}, {0, 0, 0, 0, 1, 3}}
+	got, err := ChooseFloor(r, act, targets, DefaultParams(), SpearmanOnly, []FloorRule{{}, {0, 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		rule  FloorRule
+		value float64
+	}{
+		{FloorRule{0, 3}, 14.5/15.5 + 12.5/math.Sqrt(15.5*12.5)},
+		{FloorRule{}, 10/math.Sqrt(12.5*15.5) + 1},
+	}
+	for i, c := range got {
+		if c.Rule != want[i].rule || math.Abs(c.Value-want[i].value) > 1e-12 || len(c.Metrics) != 2 {
+			t.Errorf("candidate %d: %s, objective %.6f, %d metrics; want %s, %.6f, 2", i, c.Rule, c.Value, len(c.Metrics), want[i].rule, want[i].value)
+		}
+	}
+	if _, err := ChooseFloor(r, act, [][]float64{targets[0], targets[1][:5]}, DefaultParams(), SpearmanOnly, []FloorRule{{}}); err == nil {
+		t.Error("targets of different lengths accepted")
 	}
 }

@@ -19,7 +19,10 @@ import (
 // (the fit split) with rank.FitWeights, for each of a few half-lives, keep the best,
 // and report the fitted weights on the other splits, which the fit never saw. The
 // rule of the floor's order (rank.FloorRule) is chosen on the fit split too, over
-// rank.FloorGrid (rank.ChooseFloor), unless --floor names one.
+// rank.FloorGrid (rank.ChooseFloor), unless --floor names one. The objective is
+// summed over the targets of --targets: by default both targets `clout eval`
+// reports on (the distinct accounts that engage a user after the split, and the
+// retweets the user receives), since the goal holds the score to both.
 
 // Default fit splits: the end of 3 July 2012 for Higgs (before the announcement,
 // so the held-out splits after it test whether the weights carry over to a
@@ -64,6 +67,8 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	halfLives := floatList{0.05, 0.1, 0.15, 0.2, 0.3}
 	fs.Var(&halfLives, "half-lives", "half-lives of engagement to try, as shares of the window before the split, comma-separated; the best fit is kept")
 	listRules := fs.Int("floor-rules", 10, "how many of the floor rules tried to list, best first (0: all)")
+	fitTargets := targetList{0, 1}
+	fs.Var(&fitTargets, "targets", "the targets the objective is summed over, comma-separated: engagers (unique engagers after T), retweets (retweets after T)")
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
 	}
@@ -102,7 +107,15 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	target := sp.After.Engagers
+	var fitOn [][]float64
+	var fitNames []string
+	for _, i := range fitTargets {
+		if i == 1 && !sp.Graph.Has(graph.Retweets) {
+			return usageErr("--targets: the inputs carry no retweets, so there is no retweets target to fit; give --targets engagers")
+		}
+		fitOn = append(fitOn, targets[i].of(sp.After))
+		fitNames = append(fitNames, targets[i].name)
+	}
 	act := rank.FloorActivity(sp.Graph, c.src.params.Workers)
 	grid := rank.FloorGrid()
 	var best *rank.Fit
@@ -127,7 +140,7 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		// new rule, at most three times in all.
 		var rules []rank.FloorCandidate
 		if !fixedFloor {
-			if rules, err = rank.ChooseFloor(res, act, target, p, obj, grid); err != nil {
+			if rules, err = rank.ChooseFloor(res, act, fitOn, p, obj, grid); err != nil {
 				return err
 			}
 			p.Floor = rules[0].Rule
@@ -137,7 +150,7 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			if res, err = rank.Score(sp.Inputs, p, nil); err != nil {
 				return err
 			}
-			if fit, err = rank.FitWeights(res, target, p, rank.FitOptions{Objective: obj, MaxEvaluations: *maxEvals}); err != nil {
+			if fit, err = rank.FitWeights(res, fitOn, p, rank.FitOptions{Objective: obj, MaxEvaluations: *maxEvals}); err != nil {
 				return err
 			}
 			if fixedFloor {
@@ -145,7 +158,7 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			}
 			q := p
 			q.Weights, q.Combine = fit.Weights, fit.Combine
-			if rules, err = rank.ChooseFloor(res, act, target, q, obj, grid); err != nil {
+			if rules, err = rank.ChooseFloor(res, act, fitOn, q, obj, grid); err != nil {
 				return err
 			}
 			if rules[0].Rule == p.Floor || round == 3 {
@@ -163,19 +176,25 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stderr, "clout: fitted in %s\n", time.Since(t0).Round(time.Second))
 
-	fmt.Fprintf(stdout, "Fit split T = %s: %d users before T, %d engaged after; target: unique engagers after T; objective: %s\n\n",
-		fmtTime(fitAt.t), sp.Users, sp.Engaged, obj)
+	sumOver := ""
+	if len(fitNames) > 1 {
+		sumOver = ", summed over the targets"
+	}
+	fmt.Fprintf(stdout, "Fit split T = %s: %d users before T, %d engaged after; targets: %s; objective: %s%s\n\n",
+		fmtTime(fitAt.t), sp.Users, sp.Engaged, strings.Join(fitNames, ", "), obj, sumOver)
 	fmt.Fprintf(stdout, "Best half-life: %g of the window. Objective %.4f → %.4f (%d evaluations).\n\n", bestHL, best.StartValue, best.Value, best.Evaluations)
-	fmt.Fprintln(stdout, "| on the fit split | Spearman | NDCG@100 | NDCG@1000 | P@100 |")
-	fmt.Fprintln(stdout, "| --- | ---: | ---: | ---: | ---: |")
+	fmt.Fprintln(stdout, "| on the fit split | target | Spearman | NDCG@100 | NDCG@1000 | P@100 |")
+	fmt.Fprintln(stdout, "| --- | --- | ---: | ---: | ---: | ---: |")
 	for _, r := range []struct {
 		name string
-		m    rank.Metrics
+		ms   []rank.Metrics
 	}{{"starting weights", best.Start}, {"fitted weights", best.End}} {
-		fmt.Fprintf(stdout, "| %s | %s | %s | %s | %s |\n", r.name, f3(r.m.Spearman), f3(r.m.NDCG100), f3(r.m.NDCG1000), f3(r.m.Precision100))
+		for i, m := range r.ms {
+			fmt.Fprintf(stdout, "| %s | %s | %s | %s | %s | %s |\n", r.name, fitNames[i], f3(m.Spearman), f3(m.NDCG100), f3(m.NDCG1000), f3(m.Precision100))
+		}
 	}
 	if bestRules != nil {
-		printFloorRules(stdout, bestRules, bestFloor, obj, *listRules)
+		printFloorRules(stdout, bestRules, bestFloor, obj, fitNames, *listRules)
 	} else {
 		fmt.Fprintf(stdout, "\nFloor rule (given by --floor, not chosen): %s.\n", bestFloor)
 	}
@@ -196,23 +215,57 @@ func runCalibrate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return nil
 }
 
+// targetList is a comma-separated list of targets, as indices into targets.
+type targetList []int
+
+var targetFlagNames = []string{"engagers", "retweets"} // in the order of targets
+
+func (l *targetList) String() string {
+	var s []string
+	for _, i := range *l {
+		s = append(s, targetFlagNames[i])
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *targetList) Set(s string) error {
+	*l = nil
+	for _, part := range strings.Split(s, ",") {
+		i := slices.Index(targetFlagNames, strings.TrimSpace(part))
+		if i < 0 {
+			return fmt.Errorf("want engagers or retweets, got %q", part)
+		}
+		if slices.Contains(*l, i) {
+			return fmt.Errorf("target %q given twice", part)
+		}
+		*l = append(*l, i)
+	}
+	return nil
+}
+
 // printFloorRules lists the floor rules tried on the fit split with the fitted
 // weights, best first (the first limit of them, 0: all; and the rule that orders
 // nothing and the shipped one, rank.DefaultFloor, wherever they come), and says whether any metric but Spearman differs between them.
-func printFloorRules(w io.Writer, rules []rank.FloorCandidate, chosen rank.FloorRule, obj rank.Objective, limit int) {
+func printFloorRules(w io.Writer, rules []rank.FloorCandidate, chosen rank.FloorRule, obj rank.Objective, names []string, limit int) {
 	fmt.Fprintf(w, "\nFloor rule: %s, the best of the %d rules of rank.FloorGrid by %s on the fit split, with the fitted weights (equal values: fewer clauses, then larger thresholds).\n", chosen, len(rules), obj)
 	same := true
 	for _, r := range rules {
-		m, m0 := r.Metrics, rules[0].Metrics
-		same = same && m.NDCG100 == m0.NDCG100 && m.NDCG1000 == m0.NDCG1000 && m.Precision100 == m0.Precision100
+		for i, m := range r.Metrics {
+			m0 := rules[0].Metrics[i]
+			same = same && m.NDCG100 == m0.NDCG100 && m.NDCG1000 == m0.NDCG1000 && m.Precision100 == m0.Precision100
+		}
 	}
 	if same {
 		fmt.Fprintln(w, "NDCG@100, NDCG@1000 and P@100 are the same under every rule: they differ by Spearman alone.")
 	} else {
 		fmt.Fprintln(w, "NDCG@100, NDCG@1000 or P@100 differ between the rules.")
 	}
-	fmt.Fprintln(w, "\n| place | floor rule (K,J) | users lifted | Spearman | objective |")
-	fmt.Fprintln(w, "| ---: | --- | ---: | ---: | ---: |")
+	fmt.Fprint(w, "\n| place | floor rule (K,J) | users lifted |")
+	for _, n := range names {
+		fmt.Fprintf(w, " Spearman, %s |", n)
+	}
+	fmt.Fprintln(w, " objective |")
+	fmt.Fprintln(w, "| ---: | --- | ---: |"+strings.Repeat(" ---: |", len(names)+1))
 	skipped := false
 	for i, r := range rules {
 		// Beyond the limit, only the rule that orders nothing and the shipped one.
@@ -221,10 +274,14 @@ func printFloorRules(w io.Writer, rules []rank.FloorCandidate, chosen rank.Floor
 			continue
 		}
 		if skipped {
-			fmt.Fprintln(w, "| … | | | | |")
+			fmt.Fprintln(w, "| … | | |"+strings.Repeat(" |", len(names)+1))
 			skipped = false
 		}
-		fmt.Fprintf(w, "| %d | %s (%d,%d) | %d | %.5f | %.5f |\n", i+1, r.Rule, r.Rule.Accounts, r.Rule.PartnerAccounts, r.Lifted, r.Metrics.Spearman, r.Value)
+		fmt.Fprintf(w, "| %d | %s (%d,%d) | %d |", i+1, r.Rule, r.Rule.Accounts, r.Rule.PartnerAccounts, r.Lifted)
+		for _, m := range r.Metrics {
+			fmt.Fprintf(w, " %.5f |", m.Spearman)
+		}
+		fmt.Fprintf(w, " %.5f |\n", r.Value)
 	}
 }
 

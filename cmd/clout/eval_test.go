@@ -132,6 +132,8 @@ func TestEvalFlags(t *testing.T) {
 		{"calibrate", "--objective", "auc"},
 		{"calibrate", "--half-lives", "0"},
 		{"calibrate", "--floor-rules", "-1"},
+		{"calibrate", "--targets", "likes"},
+		{"calibrate", "--targets", "engagers,engagers"},
 		{"eval", "--floor", "10"},
 		{"eval", "--floor", "ten,3"},
 		{"score", "--floor", "-1,3"},
@@ -165,7 +167,8 @@ func TestCalibrateDeterministic(t *testing.T) {
 	if out1 != out2 {
 		t.Errorf("two runs differ:\n%s\n---\n%s", out1, out2)
 	}
-	for _, want := range []string{"Fit split T = 2012-07-03T00:00:00Z", "| `engaged_audience` |", "fittedCombine", "| 2012-07-04 | **Clout Score** |",
+	for _, want := range []string{"Fit split T = 2012-07-03T00:00:00Z", "targets: unique engagers after T, retweets after T; objective: mix, summed over the targets",
+		"| fitted weights | unique engagers after T |", "| fitted weights | retweets after T |", "Spearman, retweets after T |", "| `engaged_audience` |", "fittedCombine", "| 2012-07-04 | **Clout Score** |",
 		"Floor rule: ", "the best of the 140 rules", "they differ by Spearman alone", "| none (the floor is not ordered) (0,0) | 0 |", "DefaultFloor = FloorRule{"} {
 		if !strings.Contains(out1, want) {
 			t.Errorf("output lacks %q", want)
@@ -174,14 +177,18 @@ func TestCalibrateDeterministic(t *testing.T) {
 	if strings.Contains(out1, "| 2012-07-03 | **Clout Score** |") {
 		t.Error("reported on the split it was fitted on")
 	}
-	// --floor fixes the rule: none is chosen, and the rule given is said.
-	out3, stderr, code := runCLI(t, append(args, "--floor", "10,3")...)
+	// --floor fixes the rule: none is chosen, and the rule given is said; --targets
+	// engagers fits on the first target alone.
+	out3, stderr, code := runCLI(t, append(args, "--floor", "10,3", "--targets", "engagers")...)
 	if code != 0 {
 		t.Fatalf("--floor 10,3: exit %d: %s", code, stderr)
 	}
 	if !strings.Contains(out3, "Floor rule (given by --floor, not chosen): engaged ≥ 10, or ≥ 3 with one engaging back.") ||
 		!strings.Contains(out3, "DefaultFloor = FloorRule{Accounts: 10, PartnerAccounts: 3}") || strings.Contains(out3, "| place |") {
 		t.Errorf("--floor 10,3 output:\n%s", out3)
+	}
+	if !strings.Contains(out3, "targets: unique engagers after T; objective: mix\n") || strings.Contains(out3, "| fitted weights | retweets after T |") {
+		t.Errorf("--targets engagers output:\n%s", out3)
 	}
 }
 
