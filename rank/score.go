@@ -42,7 +42,7 @@ type Params struct {
 
 // DefaultHalfLife is the default half-life of engagement, as a share of the window:
 // the one calibration chose (see weights.go).
-const DefaultHalfLife = 0.15
+const DefaultHalfLife = 0.1
 
 // DefaultParams returns the documented defaults: PageRank's defaults, the Clout
 // Score as the fitted Combine of the normalised sub-scores, the half-life

@@ -98,12 +98,12 @@ func TestDiffSmall(t *testing.T) {
 	}
 	// The signals named are the hand-made ones: 1 → 6 engagers (all retweeters)
 	// for x, 6 → 1 for y. (Which three signals are worth the most points depends on
-	// the shipped weights: with those of rank/weights.go, distinct engagers,
-	// retweets received and interactions received per interaction made.)
-	if s := rows["x"][11]; !strings.Contains(s, "retweets received 1 → 6") || !strings.Contains(s, "distinct engagers 1 → 6") {
+	// the shipped weights: with those of rank/weights.go, distinct retweeters,
+	// distinct engagers and interactions received per interaction made.)
+	if s := rows["x"][11]; !strings.Contains(s, "distinct retweeters 1 → 6") || !strings.Contains(s, "distinct engagers 1 → 6") {
 		t.Errorf("x's signals: %s", s)
 	}
-	if s := rows["y"][11]; !strings.Contains(s, "distinct engagers 6 → 1") || !strings.Contains(s, "retweets received 6 → 1") {
+	if s := rows["y"][11]; !strings.Contains(s, "distinct engagers 6 → 1") || !strings.Contains(s, "distinct retweeters 6 → 1") {
 		t.Errorf("y's signals: %s", s)
 	}
 
