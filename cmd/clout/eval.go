@@ -36,6 +36,10 @@ type evalConfig struct {
 	splits   timeList
 	end      int64
 	stderr   io.Writer
+	// bootstrap resamples of the users per split and target (0: none), drawn from
+	// seed, for the intervals of the verdicts' differences.
+	bootstrap int
+	seed      uint64
 }
 
 // timeList is a repeatable time flag.
@@ -280,11 +284,16 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	end := &timeFlag{graph.NoTime}
 	addEvalFlags(fs, c, end)
 	hand := fs.Bool("hand-weights", false, "evaluate the hand-chosen weights calibration starts from, instead of the shipped ones")
+	fs.IntVar(&c.bootstrap, "bootstrap", 0, "resample the users `N` times (with replacement) per split and target, and give each verdict's differences with their 95 % bootstrap intervals (0: none)")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of the bootstrap's resamples")
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
 	}
 	if err := c.finish(fs.Args(), end); err != nil {
 		return err
+	}
+	if c.bootstrap < 0 {
+		return usageErr("--bootstrap must be ≥ 0, got %d", c.bootstrap)
 	}
 	if *hand {
 		h := rank.HandParams()
@@ -310,7 +319,18 @@ type evalRow struct {
 type evaluation struct {
 	splits []splitInfo
 	rows   []evalRow
+	// With --bootstrap: per split and target, the intervals of the Clout Score's
+	// lead over the best baseline on NDCG@100 and on Spearman, and the resamples.
+	intervals map[verdictKey]verdictIntervals
+	resamples int
 }
+
+type verdictKey struct {
+	at     int64
+	target int
+}
+
+type verdictIntervals struct{ ndcg, spearman rank.Interval }
 
 type splitInfo struct {
 	at             int64
@@ -332,6 +352,7 @@ func (c *evalConfig) evaluate(ctx context.Context, p rank.Params, splits []int64
 			return nil, err
 		}
 		ev.splits = append(ev.splits, splitInfo{at, sp.Users, sp.Engaged})
+		first := len(ev.rows)
 		for _, pr := range preds {
 			r := evalRow{split: at, name: pr.name, baseline: pr.baseline}
 			for i, tg := range targets {
@@ -339,10 +360,52 @@ func (c *evalConfig) evaluate(ctx context.Context, p rank.Params, splits []int64
 			}
 			ev.rows = append(ev.rows, r)
 		}
+		if c.bootstrap > 0 {
+			ev.resample(at, preds, ev.rows[first:], sp.After, c)
+		}
 		fmt.Fprintf(c.stderr, "clout: split %s: %d users before, %d engaged after; %s\n",
 			fmtTime(at), sp.Users, sp.Engaged, time.Since(t0).Round(time.Millisecond))
 	}
 	return ev, nil
+}
+
+// resample bootstraps, for each target, the Clout Score against the best baseline
+// on NDCG@100 and the best on Spearman at one split (rows are the split's, in the
+// order of preds).
+func (ev *evaluation) resample(at int64, preds []predictor, rows []evalRow, after rank.Received, c *evalConfig) {
+	if ev.intervals == nil {
+		ev.intervals = map[verdictKey]verdictIntervals{}
+	}
+	ev.resamples = c.bootstrap
+	for ti, tg := range targets {
+		ci, bn, bs := -1, -1, -1
+		for i, r := range rows {
+			switch {
+			case r.name == cloutName:
+				ci = i
+			case !r.baseline:
+			default:
+				if bn < 0 || r.m[ti].NDCG100 > rows[bn].m[ti].NDCG100 {
+					bn = i
+				}
+				if bs < 0 || r.m[ti].Spearman > rows[bs].m[ti].Spearman {
+					bs = i
+				}
+			}
+		}
+		if ci < 0 || bn < 0 {
+			continue
+		}
+		// Seeded per split and target, so that one split's intervals do not depend
+		// on which others were run.
+		seed := c.seed ^ uint64(at)*0x9e3779b97f4a7c15 ^ uint64(ti+1)
+		rs := rank.Bootstrap([][]float64{preds[ci].values, preds[bn].values, preds[bs].values}, tg.of(after), c.bootstrap, seed, c.src.params.Workers)
+		cm := rows[ci].m[ti]
+		ev.intervals[verdictKey{at, ti}] = verdictIntervals{
+			ndcg:     rs.DiffInterval(0, 1, func(m rank.Metrics) float64 { return m.NDCG100 }, cm.NDCG100-rows[bn].m[ti].NDCG100),
+			spearman: rs.DiffInterval(0, 2, func(m rank.Metrics) float64 { return m.Spearman }, cm.Spearman-rows[bs].m[ti].Spearman),
+		}
+	}
 }
 
 // print writes the evaluation as Markdown tables, one per target, and says for
@@ -400,8 +463,25 @@ func (ev *evaluation) verdict(at int64, target int) string {
 		}
 	}
 	ok := clout.NDCG100 > bestN && clout.Spearman >= bestS
-	return fmt.Sprintf("%s, %s: NDCG@100 %s vs best baseline %s (%s); Spearman %.4f vs %.4f (%s): %s",
+	v := fmt.Sprintf("%s, %s: NDCG@100 %s vs best baseline %s (%s); Spearman %.4f vs %.4f (%s): %s",
 		fmtDay(at), targets[target].name, f3(clout.NDCG100), f3(bestN), nameN, clout.Spearman, bestS, nameS, yesNo(ok))
+	if iv, found := ev.intervals[verdictKey{at, target}]; found {
+		v += fmt.Sprintf(" (difference, with its 95 %% bootstrap interval over %d resamples of the users: NDCG@100 %s, Spearman %s)",
+			ev.resamples, fmtInterval(iv.ndcg, 3), fmtInterval(iv.spearman, 4))
+	}
+	return v
+}
+
+// fmtInterval formats a difference and its interval with the given decimals, e.g.
+// "+0.006 [+0.001, +0.012]".
+func fmtInterval(iv rank.Interval, decimals int) string {
+	f := func(x float64) string {
+		if math.IsNaN(x) {
+			return "n/a"
+		}
+		return fmt.Sprintf("%+.*f", decimals, x)
+	}
+	return fmt.Sprintf("%s [%s, %s]", f(iv.Diff), f(iv.Lo), f(iv.Hi))
 }
 
 func yesNo(ok bool) string {

@@ -7,8 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -124,6 +126,53 @@ func TestEvalHiggs(t *testing.T) {
 	checkBeatsBaselines(t, evalOf(t, &evalConfig{}, higgsSplits...))
 }
 
+// TestEvalBootstrap resamples the quick hold-out: each verdict gains the intervals
+// of its two differences, whose observed values are those of the table, the same
+// seed gives the same intervals, and another seed others.
+func TestEvalBootstrap(t *testing.T) {
+	run := func(seed uint64) *evaluation {
+		return evalOf(t, &evalConfig{bootstrap: 40, seed: seed}, "2012-07-03T00:00:00Z")
+	}
+	ev := run(1)
+	at := ev.splits[0].at
+	for ti := range targets {
+		iv, ok := ev.intervals[verdictKey{at, ti}]
+		if !ok {
+			t.Fatalf("target %d: no intervals", ti)
+		}
+		var clout rank.Metrics
+		bestN, bestS := math.Inf(-1), math.Inf(-1)
+		for _, r := range ev.rows {
+			switch {
+			case r.name == cloutName:
+				clout = r.m[ti]
+			case r.baseline:
+				bestN, bestS = max(bestN, r.m[ti].NDCG100), max(bestS, r.m[ti].Spearman)
+			}
+		}
+		if iv.ndcg.Diff != clout.NDCG100-bestN || iv.spearman.Diff != clout.Spearman-bestS {
+			t.Errorf("target %d: differences %g, %g; the table gives %g, %g", ti, iv.ndcg.Diff, iv.spearman.Diff, clout.NDCG100-bestN, clout.Spearman-bestS)
+		}
+		for _, x := range []rank.Interval{iv.ndcg, iv.spearman} {
+			if !(x.Lo < x.Hi) || math.IsNaN(x.Lo) {
+				t.Errorf("target %d: interval %+v", ti, x)
+			}
+		}
+		if v := ev.verdict(at, ti); !strings.Contains(v, "95 % bootstrap interval over 40 resamples of the users: NDCG@100 ") {
+			t.Errorf("verdict without its intervals: %s", v)
+		}
+	}
+	if !reflect.DeepEqual(ev.intervals, run(1).intervals) {
+		t.Error("the same seed gives other intervals")
+	}
+	if reflect.DeepEqual(ev.intervals, run(2).intervals) {
+		t.Error("seeds 1 and 2 give the same intervals")
+	}
+	if plain := evalOf(t, &evalConfig{}, "2012-07-03T00:00:00Z"); strings.Contains(plain.verdict(at, 0), "bootstrap") {
+		t.Error("intervals without --bootstrap")
+	}
+}
+
 func TestEvalFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"eval", "--split", "2012-07-04T00:00:00Z,2012-07-03T00:00:00Z"}, // not increasing
@@ -132,6 +181,7 @@ func TestEvalFlags(t *testing.T) {
 		{"calibrate", "--objective", "auc"},
 		{"calibrate", "--half-lives", "0"},
 		{"calibrate", "--floor-rules", "-1"},
+		{"eval", "--bootstrap", "-1"},
 		{"calibrate", "--targets", "likes"},
 		{"calibrate", "--targets", "engagers,engagers"},
 		{"eval", "--floor", "10"},
