@@ -467,13 +467,13 @@ func (ev *evaluation) verdict(at int64, target int) string {
 		fmtDay(at), targets[target].name, f3(clout.NDCG100), f3(bestN), nameN, clout.Spearman, bestS, nameS, yesNo(ok))
 	if iv, found := ev.intervals[verdictKey{at, target}]; found {
 		v += fmt.Sprintf(" (difference, with its 95 %% bootstrap interval over %d resamples of the users: NDCG@100 %s, Spearman %s)",
-			ev.resamples, fmtInterval(iv.ndcg, 3), fmtInterval(iv.spearman, 4))
+			ev.resamples, fmtInterval(iv.ndcg, 4), fmtInterval(iv.spearman, 4))
 	}
 	return v
 }
 
 // fmtInterval formats a difference and its interval with the given decimals, e.g.
-// "+0.006 [+0.001, +0.012]".
+// "+0.0061 [+0.0012, +0.0120]".
 func fmtInterval(iv rank.Interval, decimals int) string {
 	f := func(x float64) string {
 		if math.IsNaN(x) {
