@@ -15,7 +15,7 @@ type ringShape int
 const (
 	mutual   ringShape = iota // every member engages every other perPair times of each kind
 	lopsided                  // the same, one direction of each pair (alternating) one event fewer
-	cycle                     // each member engages the next half of the ring round it, never back
+	cycle                     // each member engages the fewer than half of the ring after it, none back
 )
 
 // ring is a planted ring: members fake accounts (dense ids after the real users)
@@ -62,7 +62,7 @@ func higgsInputs(t testing.TB, rg ring) (rank.Inputs, int) {
 					c--
 				}
 			case cycle:
-				if (b-a+m)%m > m/2 { // b is in the half of the ring behind a
+				if (b-a+m)%m >= (m+1)/2 { // b is not among the (m−1)/2 after a
 					continue
 				}
 			}
@@ -185,7 +185,7 @@ func TestRingStaysOut(t *testing.T) {
 
 	// Rings that return little or nothing pairwise: a lopsided one (each pair
 	// trading 40 events one way and 38 the other keeps 2 net events per pair), a
-	// cycle (each member engages the 25 members after it round the ring, 40 events
+	// cycle (each member engages the 24 members after it round the ring, 40 events
 	// each, and is engaged by the 24 before it: no pair returns anything), and the
 	// cycle with 10 puppets engaging it from outside. Each is a closed group (fewer
 	// outside engagers than members), whose engagement among itself is netted out:
