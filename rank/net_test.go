@@ -1,6 +1,7 @@
 package rank
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/clout-dev/clout/graph"
@@ -230,5 +231,26 @@ func TestComponentsLongCycle(t *testing.T) {
 	}
 	if _, count := components(g, interactionKinds(g)); count != 1 {
 		t.Errorf("%d components, want 1", count)
+	}
+}
+
+// BenchmarkClosedGroups finds the closed groups of R-MAT graphs whose edges are
+// spread over the five layers (the interaction layers hold four fifths of them):
+// the components and the outside engagers, per interaction edge.
+func BenchmarkClosedGroups(b *testing.B) {
+	for _, scale := range []int{16, 18, 20} {
+		b.Run(fmt.Sprintf("scale=%d,ef=16,layers=5", scale), func(b *testing.B) {
+			g := cachedRMAT(b, scale, 16, true)
+			var m float64
+			for _, k := range interactionKinds(g) {
+				m += float64(g.Layer(k).Edges())
+			}
+			var groups int
+			for b.Loop() {
+				_, groups, _ = closedGroups(g)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/m, "ns/edge")
+			b.ReportMetric(float64(groups), "groups")
+		})
 	}
 }
