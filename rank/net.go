@@ -11,6 +11,11 @@ type NetStats struct {
 	ReturnedPairs int
 	// Events is the number of interaction events taken out, over every pair.
 	Events uint64
+	// ClosedGroups and ClosedMembers count the closed groups (closedGroups) and
+	// their members; ClosedEvents is the number of events, net of those returned,
+	// taken out because they went from one member of a closed group to another.
+	ClosedGroups, ClosedMembers int
+	ClosedEvents                uint64
 }
 
 // NetEngagement returns g with the engagement that was returned taken out: the
@@ -24,13 +29,17 @@ type NetStats struct {
 // engagement, n(u→v) = max(0, e(u→v) − e(v→u)). A conversation of equals nets to
 // nothing; a fan who retweeted a celebrity three times and got one reply back still
 // counts with two events; fifty accounts that all retweet each other twenty times
-// count for nothing at all. The n(u→v) events are apportioned to the layers in
+// count for nothing at all. Then the engagement between members of a closed group
+// (closedGroups: a strongly connected group that fewer accounts outside it engage
+// than it has members) is taken out too, whatever its balance, so that a ring
+// trading unequal amounts, or engaging round a cycle, also counts for nothing
+// among itself. The n(u→v) events are apportioned to the layers in
 // proportion to u's events in each (largest remainder, ties in layer order), so an
 // edge keeps its layer mix. A kept edge keeps its first and last times (an edge
 // reduced to one event keeps its last).
 //
-// When no engagement was returned g itself is returned; otherwise the result is a
-// new Graph with the same nodes, and the memory of g's interaction layers once more.
+// When nothing is taken out g itself is returned; otherwise the result is a new
+// Graph with the same nodes, and the memory of g's interaction layers once more.
 func NetEngagement(g *graph.Graph, workers int) (*graph.Graph, NetStats) {
 	pp := walkPairs(g, workers, FloorRule{})
 	return netEngagement(g, workers, pp.stats)
@@ -104,7 +113,9 @@ func interactionKinds(g *graph.Graph) []graph.Kind {
 
 // netEngagement is NetEngagement once walkPairs has found st.
 func netEngagement(g *graph.Graph, workers int, st NetStats) (*graph.Graph, NetStats) {
-	if st.ReturnedPairs == 0 {
+	group, groups, members := closedGroups(g)
+	st.ClosedGroups, st.ClosedMembers = groups, members
+	if st.ReturnedPairs == 0 && groups == 0 {
 		return g, st
 	}
 	kinds := interactionKinds(g)
@@ -134,6 +145,12 @@ func netEngagement(g *graph.Graph, workers int, st NetStats) (*graph.Graph, NetS
 		}
 		forEachPair(g, kinds, u, func(v uint32, c *[graph.NumKinds]uint32, e, r uint64) {
 			net := apportion(c, e, r, kinds)
+			if group != nil && group[u] >= 0 && group[u] == group[v] {
+				for _, k := range kinds {
+					st.ClosedEvents += uint64(net[k])
+				}
+				net = [graph.NumKinds]uint32{}
+			}
 			for _, k := range kinds {
 				if c[k] == 0 {
 					continue

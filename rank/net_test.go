@@ -1,6 +1,7 @@
 package rank
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/clout-dev/clout/graph"
@@ -127,5 +128,129 @@ func TestRecentEngagers(t *testing.T) {
 	sigs = signals(Inputs{Graph: g, End: 150}, pr, 1, 0.25)
 	if got, want := signal(t, sigs, "recent_engagers").Values[0], 0.39685026299204984+0.15749013123685915; !near(got, want) {
 		t.Errorf("with End 150: %g, want %g", got, want)
+	}
+}
+
+func TestClosedGroups(t *testing.T) {
+	// 0→1→2→3→0: a cycle of four, the largest group, engaged from outside by nobody:
+	// never closed. 4→5 (retweet), 5→6 (mention), 6→4 (reply): a cycle of three over
+	// three layers, engaged from outside by 7 alone (1 < 3): closed. 8 and 9 trade
+	// (8→9 ×3, 9→8 ×1), engaged from outside by 10 and 11 (2, not fewer than 2):
+	// open. 12→13: no group. Follows do not make groups: 13 and 12 follow each
+	// other.
+	var b graph.Builder
+	for u := range uint32(4) {
+		b.AddAt(graph.Retweets, u, (u+1)%4, 1, 10)
+	}
+	b.AddAt(graph.Retweets, 4, 5, 1, 10)
+	b.AddAt(graph.Mentions, 5, 6, 2, 10)
+	b.AddAt(graph.Replies, 6, 4, 1, 10)
+	b.AddAt(graph.Retweets, 7, 4, 1, 10)
+	b.AddAt(graph.Mentions, 8, 9, 3, 10)
+	b.AddAt(graph.Mentions, 9, 8, 1, 10)
+	b.AddAt(graph.Retweets, 10, 8, 1, 10)
+	b.AddAt(graph.Retweets, 11, 9, 1, 10)
+	b.AddAt(graph.Retweets, 12, 13, 1, 10)
+	b.Add(graph.Follows, 12, 13, 1)
+	b.Add(graph.Follows, 13, 12, 1)
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, groups, members := closedGroups(g)
+	if groups != 1 || members != 3 {
+		t.Fatalf("%d closed groups of %d members, want 1 of 3", groups, members)
+	}
+	for u, gr := range group {
+		if want := u >= 4 && u <= 6; (gr >= 0) != want || (want && gr != group[4]) {
+			t.Errorf("user %d: group %d; want closed (with 4, 5, 6): %v", u, gr, want)
+		}
+	}
+	comp, count := components(g, interactionKinds(g))
+	if count != 8 { // 14 users: {0–3}, {4–6}, {8, 9} and the singletons 7, 10, 11, 12, 13
+		t.Errorf("%d components, want 8", count)
+	}
+	for _, same := range [][]int{{0, 1, 2, 3}, {4, 5, 6}, {8, 9}} {
+		for _, u := range same[1:] {
+			if comp[u] != comp[same[0]] {
+				t.Errorf("users %d and %d in components %d and %d, want one", same[0], u, comp[same[0]], comp[u])
+			}
+		}
+	}
+	if comp[12] == comp[13] || comp[0] == comp[4] {
+		t.Errorf("components %v: 12 and 13, or the two cycles, joined", comp)
+	}
+
+	// The netting takes the closed cycle's engagement out (1 + 2 + 1 events), and
+	// nothing else beyond the returned: 8→9 keeps 3 − 1 = 2 events, 7→4 its one.
+	ng, st := NetEngagement(g, 1)
+	if st.ClosedGroups != 1 || st.ClosedMembers != 3 || st.ClosedEvents != 4 || st.ReturnedPairs != 2 || st.Events != 2 {
+		t.Errorf("stats %+v, want 1 closed group of 3, 4 events; 2 returned pairs, 2 events", st)
+	}
+	for _, tc := range []struct {
+		k     graph.Kind
+		u, v  uint32
+		count uint32 // 0: no edge
+	}{
+		{graph.Retweets, 4, 5, 0}, {graph.Mentions, 5, 6, 0}, {graph.Replies, 6, 4, 0},
+		{graph.Retweets, 7, 4, 1}, {graph.Mentions, 8, 9, 2}, {graph.Mentions, 9, 8, 0},
+		{graph.Retweets, 0, 1, 1}, {graph.Retweets, 3, 0, 1}, {graph.Retweets, 12, 13, 1},
+	} {
+		c, ok := ng.Layer(tc.k).Weight(tc.u, tc.v)
+		if !ok {
+			c = 0
+		}
+		if c != tc.count {
+			t.Errorf("%s %d→%d: count %d, want %d", tc.k, tc.u, tc.v, c, tc.count)
+		}
+	}
+
+	// Follows alone make no group.
+	var f graph.Builder
+	f.Add(graph.Follows, 0, 1, 1)
+	f.Add(graph.Follows, 1, 0, 1)
+	fg, err := f.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if group, groups, _ := closedGroups(fg); group != nil || groups != 0 {
+		t.Errorf("follows alone: %d closed groups", groups)
+	}
+}
+
+func TestComponentsLongCycle(t *testing.T) {
+	// One cycle through 300,000 users: one component, found without recursion.
+	const n = 300000
+	var b graph.Builder
+	for u := range uint32(n) {
+		b.Add(graph.Retweets, u, (u+1)%n, 1)
+	}
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, count := components(g, interactionKinds(g)); count != 1 {
+		t.Errorf("%d components, want 1", count)
+	}
+}
+
+// BenchmarkClosedGroups finds the closed groups of R-MAT graphs whose edges are
+// spread over the five layers (the interaction layers hold four fifths of them):
+// the components and the outside engagers, per interaction edge.
+func BenchmarkClosedGroups(b *testing.B) {
+	for _, scale := range []int{16, 18, 20} {
+		b.Run(fmt.Sprintf("scale=%d,ef=16,layers=5", scale), func(b *testing.B) {
+			g := cachedRMAT(b, scale, 16, true)
+			var m float64
+			for _, k := range interactionKinds(g) {
+				m += float64(g.Layer(k).Edges())
+			}
+			var groups int
+			for b.Loop() {
+				_, groups, _ = closedGroups(g)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/m, "ns/edge")
+			b.ReportMetric(float64(groups), "groups")
+		})
 	}
 }

@@ -28,8 +28,9 @@ type Params struct {
 	// above the rest of it (scale); the zero rule orders nothing. DefaultParams
 	// sets DefaultFloor.
 	Floor FloorRule
-	// KeepReturned turns off the netting of returned engagement (NetEngagement),
-	// which is on by default: the scorer then reads the graph as given.
+	// KeepReturned turns off the netting of returned engagement and of the
+	// engagement within closed groups (NetEngagement), which is on by default: the
+	// scorer then reads the graph as given.
 	// rank/antigaming_test.go shows what the netting guards against.
 	KeepReturned bool
 	Workers      int // 0: one per CPU

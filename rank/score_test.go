@@ -40,15 +40,15 @@ func TestScaleCombined(t *testing.T) {
 	// Reach from a percentage (linear: x/100), network from a count. Users:
 	//   pct   = 50, 100, 0   → R_reach = 0.5, 1, 0        (max 1)
 	//   count = 0, 0, 7      → R_net   = 0, 0, 1          (max 1)
-	// With the default (calibrated) Combine, reach 0.39 and network 0.22:
-	// C = (0.39·R_reach + 0.22·R_net)/0.61 = 0.195/0.61, 0.39/0.61, 0.22/0.61; max
-	// 0.39/0.61, so clout = 1 + 99·{0.5, 1, 0.22/0.39} = {50.5, 100, 56.8461…}.
+	// With the default (calibrated) Combine, reach 0.49 and network 0.22:
+	// C = (0.49·R_reach + 0.22·R_net)/0.71 = 0.245/0.71, 0.49/0.71, 0.22/0.71; max
+	// 0.49/0.71, so clout = 1 + 99·{0.5, 1, 0.22/0.49} = {50.5, 100, 45.4489…}.
 	r := resultWith(
 		Signal{Name: "p", Percent: true, Weights: w(1, 0, 0), Values: []float64{50, 100, 0}},
 		Signal{Name: "c", Integer: true, Weights: w(0, 0, 1), Values: []float64{0, 0, 7}},
 	)
 	scale(r, 3, DefaultParams())
-	want := []float64{50.5, 100, 1 + 99*0.22/0.39}
+	want := []float64{50.5, 100, 1 + 99*0.22/0.49}
 	for i := range want {
 		if math.Abs(r.Clout[i]-want[i]) > 1e-9 {
 			t.Errorf("clout[%d] = %g, want %g", i, r.Clout[i], want[i])

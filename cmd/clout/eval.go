@@ -84,7 +84,7 @@ func addEvalFlags(fs *flag.FlagSet, c *evalConfig, end *timeFlag) {
 	fs.Var(transformFlag{&pr.Transform}, "count-transform", "edge weight from its event count: log, linear or binary")
 	fs.Float64Var(&c.src.params.HalfLife, "half-life", c.src.params.HalfLife, "half-life of engagement in the recency signals, as a share of the time window")
 	fs.Var(floorFlag{&c.src.params.Floor}, "floor", "which users at the floor (no scored signal) rank above the rest of it: `K,J` = those who engaged ≥ K distinct accounts, or ≥ J with one engaging back (0 turns a clause off; none: no order); default: the calibrated rule")
-	fs.BoolVar(&c.src.params.KeepReturned, "keep-returned", false, "score returned engagement as well (by default it is netted out)")
+	fs.BoolVar(&c.src.params.KeepReturned, "keep-returned", false, "score returned engagement, and engagement within closed groups, as well (by default both are netted out)")
 	fs.IntVar(&c.src.params.Workers, "workers", 0, "worker goroutines (0: one per CPU)")
 }
 

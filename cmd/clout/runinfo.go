@@ -23,6 +23,7 @@ type runInfo struct {
 	Graph      graphInfo          `json:"graph"`
 	PageRank   pagerankInfo       `json:"pagerank"`
 	Netted     nettedInfo         `json:"returned_engagement_netted"`
+	Closed     closedInfo         `json:"closed_groups_netted"`
 	Missing    map[string]string  `json:"missing_signals"`
 	Outputs    []outputInfo       `json:"outputs"`
 	Timings    map[string]float64 `json:"timings_seconds"`
@@ -104,6 +105,15 @@ type pagerankInfo struct {
 type nettedInfo struct {
 	Pairs  int    `json:"pairs"`
 	Events uint64 `json:"events"`
+}
+
+// closedInfo says which closed groups' engagement among themselves the scorer
+// netted out (rank.NetStats: groups engaged from outside by fewer accounts than
+// they have members).
+type closedInfo struct {
+	Groups  int    `json:"groups"`
+	Members int    `json:"members"`
+	Events  uint64 `json:"events"`
 }
 
 type outputInfo struct {
@@ -196,6 +206,7 @@ func newRunInfo(c *scoreConfig, srcs []*source, gi graphInfo, res *rank.Result, 
 	info.Graph = gi
 	info.PageRank = pagerankInfo{Iterations: res.PageRank.Iterations, Delta: res.PageRank.Delta, Converged: res.PageRank.Converged}
 	info.Netted = nettedInfo{Pairs: res.Netted.ReturnedPairs, Events: res.Netted.Events}
+	info.Closed = closedInfo{Groups: res.Netted.ClosedGroups, Members: res.Netted.ClosedMembers, Events: res.Netted.ClosedEvents}
 	for _, n := range tm.names {
 		info.Timings[n] = tm.d[n].Seconds()
 	}
