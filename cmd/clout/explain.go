@@ -181,7 +181,8 @@ func (e *explainer) contributions() {
 // engagers lists the most influential accounts that engaged with the user: those who
 // passed the user the most PageRank credit, d·PR(u)·w(u→v)/W_out(u), computed from
 // the run's edges.parquet with the run's layer weights and count transform. The edges
-// are those of the input, before returned engagement is netted out.
+// are those of the input, before returned engagement and the engagement within
+// closed groups are netted out.
 func (e *explainer) engagers(path string) error {
 	m, i := e.m, e.row
 	if _, err := os.Stat(path); err != nil {
