@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/clout-dev/clout/cmd/internal/sink"
 	"github.com/clout-dev/clout/graph"
 	"github.com/clout-dev/clout/ingest"
 	"github.com/clout-dev/clout/rank"
@@ -40,6 +44,9 @@ type evalConfig struct {
 	// seed, for the intervals of the verdicts' differences.
 	bootstrap int
 	seed      uint64
+	// history, when set, is a folder of `clout score --history` partitions whose
+	// published and raw scores are evaluated beside the others (historyPredictors).
+	history string
 }
 
 // timeList is a repeatable time flag.
@@ -134,6 +141,8 @@ type split struct {
 	After rank.Received
 	// Engaged is the number of those users who receive any engagement after At.
 	Engaged int
+	// IDs names the users: dense id u is (IDs.Platforms()[p], IDs.ID(u)).
+	IDs *ingest.Interner
 }
 
 // load reads the inputs twice: the events before at into one graph, then the events
@@ -170,7 +179,7 @@ func (c *evalConfig) load(ctx context.Context, at int64) (*split, error) {
 			}
 		}
 	}
-	sp := &split{At: at, Users: n, Graph: g, Inputs: rank.Inputs{
+	sp := &split{At: at, Users: n, Graph: g, IDs: ids, Inputs: rank.Inputs{
 		Graph:             g,
 		End:               at,
 		Authored:          before.Posts.Authored(n),
@@ -286,6 +295,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	hand := fs.Bool("hand-weights", false, "evaluate the hand-chosen weights calibration starts from, instead of the shipped ones")
 	fs.IntVar(&c.bootstrap, "bootstrap", 0, "resample the users `N` times (with replacement) per split and target, and give each verdict's differences with their 95 % bootstrap intervals (0: none)")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the bootstrap's resamples")
+	fs.StringVar(&c.history, "history", "", "also evaluate the published (smoothed) and the raw Clout Score of the `DIR`/run=… partition of `clout score --history` whose window ends at each split")
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
 	}
@@ -350,6 +360,13 @@ func (c *evalConfig) evaluate(ctx context.Context, p rank.Params, splits []int64
 		preds, _, err := predictors(sp, p)
 		if err != nil {
 			return nil, err
+		}
+		if c.history != "" {
+			hp, err := historyPredictors(c.history, sp)
+			if err != nil {
+				return nil, err
+			}
+			preds = append(preds, hp...)
 		}
 		ev.splits = append(ev.splits, splitInfo{at, sp.Users, sp.Engaged})
 		first := len(ev.rows)
@@ -507,4 +524,67 @@ func fmtDay(t int64) string {
 		return u.Format("2006-01-02")
 	}
 	return u.Format(time.RFC3339)
+}
+
+// historyPredictors returns the published Clout Score (clout, smoothed against the
+// partitions before it) and the run's own score (clout_raw) of the partition of the
+// history folder dir whose window ends at the split, run=YYYY-MM-DD for the day
+// before it: as `clout score --history DIR --as-of D` writes it, its window ends at
+// the end of D. A user of the split that the partition lacks gets 1, the floor;
+// a split that does not fall at midnight UTC, or a partition whose window ends
+// elsewhere, is an error.
+func historyPredictors(dir string, sp *split) ([]predictor, error) {
+	if mod(sp.At, 86400) != 0 {
+		return nil, usageErr("eval --history: the split %s is not at midnight UTC, so no partition ends at it", fmtTime(sp.At))
+	}
+	part := filepath.Join(dir, partitionName(sp.At-86400))
+	raw, err := os.ReadFile(filepath.Join(part, "run.json"))
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("eval --history: %w", err))
+	}
+	var info runInfo
+	if err := json.Unmarshal(raw, &info); err != nil {
+		return nil, inputErr(fmt.Errorf("eval --history: %s: %w", filepath.Join(part, "run.json"), err))
+	}
+	if info.Window.Until != fmtTime(sp.At) {
+		return nil, inputErr(fmt.Errorf("eval --history: the window of %s ends at %q, not at the split %s", part, info.Window.Until, fmtTime(sp.At)))
+	}
+	path := filepath.Join(part, "scores.parquet")
+	t, err := sink.ReadParquetColumns(path, []string{"platform", "user_id", "clout", "clout_raw"})
+	if err != nil {
+		return nil, inputErr(fmt.Errorf("eval --history: %w", err))
+	}
+	pl, id, cl, cr := t.Col("platform"), t.Col("user_id"), t.Col("clout"), t.Col("clout_raw")
+	if pl.Type != sink.String || id.Type != sink.String || cl.Type != sink.Float64 || cr.Type != sink.Float64 {
+		return nil, inputErr(fmt.Errorf("eval --history: %s: not a Clout scores file", path))
+	}
+	platform := map[string]uint8{}
+	for i, name := range sp.IDs.Platforms() {
+		platform[name] = uint8(i)
+	}
+	pub, own := make([]float64, sp.Users), make([]float64, sp.Users)
+	for u := range pub {
+		pub[u], own[u] = 1, 1
+	}
+	for i := range t.Rows() {
+		p, ok := platform[pl.Strings[i]]
+		if !ok {
+			continue
+		}
+		u, ok := sp.IDs.Lookup(p, []byte(id.Strings[i]))
+		if !ok || int(u) >= sp.Users {
+			continue
+		}
+		if !cl.IsNull(i) {
+			pub[u] = cl.Floats[i]
+		}
+		if !cr.IsNull(i) {
+			own[u] = cr.Floats[i]
+		}
+	}
+	name := partitionName(sp.At - 86400)
+	return []predictor{
+		{name: "published Clout Score, smoothed (" + name + ")", values: pub},
+		{name: "  its raw score (" + name + ")", values: own},
+	}, nil
 }

@@ -173,6 +173,50 @@ func TestEvalBootstrap(t *testing.T) {
 	}
 }
 
+// TestEvalHistory evaluates a history's partitions beside the Clout Score: runs
+// as of 1 and 2 July 2012 (the second smoothed against the first), then the
+// hold-out at 2012-07-03, whose rows must hold the partition run=2012-07-02. Its
+// raw score is the Clout Score computed the same way (the same window: from the
+// first event, without --since, to the split; the same defaults), so its metrics
+// must equal the Clout Score's exactly; the published one is smoothed, so they
+// differ. (With --since 2012-07-01T00:00:00Z the window starts before the first
+// event, the half-life, a share of it, is a little longer, and the metrics differ
+// in the fifth decimal.)
+func TestEvalHistory(t *testing.T) {
+	h := filepath.Join(t.TempDir(), "hist")
+	for _, d := range []string{"2012-07-01", "2012-07-02"} {
+		if _, stderr, code := runCLI(t, "score", "--history", h, "--as-of", d,
+			"--progress", "never", "--top", "0", "--edges=false"); code != 0 {
+			t.Fatalf("score --as-of %s: exit %d: %s", d, code, stderr)
+		}
+	}
+	ev := evalOf(t, &evalConfig{history: h}, "2012-07-03T00:00:00Z")
+	rows := map[string]evalRow{}
+	for _, r := range ev.rows {
+		rows[r.name] = r
+	}
+	clout, own, pub := rows[cloutName], rows["  its raw score (run=2012-07-02)"], rows["published Clout Score, smoothed (run=2012-07-02)"]
+	if own.name == "" || pub.name == "" {
+		t.Fatalf("rows %v: no partition rows", ev.rows)
+	}
+	if own.m != clout.m {
+		t.Errorf("raw score of the partition %+v, want the Clout Score's %+v", own.m, clout.m)
+	}
+	if pub.m == clout.m || own.baseline || pub.baseline {
+		t.Errorf("published %+v (baseline %v): want it to differ from the raw score, and neither a baseline", pub.m, pub.baseline)
+	}
+	// A split off midnight, and one no partition ends at.
+	c := &evalConfig{history: h, stderr: &bytes.Buffer{}}
+	c.src.params, c.src.platform, c.end = rank.DefaultParams(), "snap", graph.NoTime
+	for _, at := range []string{"2012-07-03T12:00:00Z", "2012-07-05T00:00:00Z"} {
+		var sp timeList
+		sp.Set(at)
+		if _, err := c.evaluate(context.Background(), c.src.params, sp); err == nil {
+			t.Errorf("split %s: no error", at)
+		}
+	}
+}
+
 func TestEvalFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"eval", "--split", "2012-07-04T00:00:00Z,2012-07-03T00:00:00Z"}, // not increasing
