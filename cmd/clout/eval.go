@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -295,7 +296,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	hand := fs.Bool("hand-weights", false, "evaluate the hand-chosen weights calibration starts from, instead of the shipped ones")
 	fs.IntVar(&c.bootstrap, "bootstrap", 0, "resample the users `N` times (with replacement) per split and target, and give each verdict's differences with their 95 % bootstrap intervals (0: none)")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the bootstrap's resamples")
-	fs.StringVar(&c.history, "history", "", "also evaluate the published (smoothed) and the raw Clout Score of the `DIR`/run=… partition of `clout score --history` whose window ends at each split")
+	fs.StringVar(&c.history, "history", "", "also evaluate the published (smoothed) and the raw Clout Score of the `DIR`/run=… partition of `clout score --history` whose window ends at each split (splits without one are said and skipped)")
 	if done, err := parseFlags(fs, args); done || err != nil {
 		return err
 	}
@@ -351,6 +352,7 @@ type splitInfo struct {
 // baselines against both targets.
 func (c *evalConfig) evaluate(ctx context.Context, p rank.Params, splits []int64) (*evaluation, error) {
 	ev := &evaluation{}
+	withHistory := 0
 	for _, at := range splits {
 		t0 := time.Now()
 		sp, err := c.load(ctx, at)
@@ -365,6 +367,12 @@ func (c *evalConfig) evaluate(ctx context.Context, p rank.Params, splits []int64
 			hp, err := historyPredictors(c.history, sp)
 			if err != nil {
 				return nil, err
+			}
+			if hp == nil {
+				fmt.Fprintf(c.stderr, "clout: eval --history: %s has no partition %s, which would end at the split %s\n",
+					c.history, partitionName(at-86400), fmtTime(at))
+			} else {
+				withHistory++
 			}
 			preds = append(preds, hp...)
 		}
@@ -382,6 +390,9 @@ func (c *evalConfig) evaluate(ctx context.Context, p rank.Params, splits []int64
 		}
 		fmt.Fprintf(c.stderr, "clout: split %s: %d users before, %d engaged after; %s\n",
 			fmtTime(at), sp.Users, sp.Engaged, time.Since(t0).Round(time.Millisecond))
+	}
+	if c.history != "" && withHistory == 0 {
+		return nil, usageErr("eval --history: %s has no partition that ends at any split (a partition run=D ends at the split D+1 00:00:00Z)", c.history)
 	}
 	return ev, nil
 }
@@ -530,15 +541,18 @@ func fmtDay(t int64) string {
 // partitions before it) and the run's own score (clout_raw) of the partition of the
 // history folder dir whose window ends at the split, run=YYYY-MM-DD for the day
 // before it: as `clout score --history DIR --as-of D` writes it, its window ends at
-// the end of D. A user of the split that the partition lacks gets 1, the floor;
-// a split that does not fall at midnight UTC, or a partition whose window ends
-// elsewhere, is an error.
+// the end of D. A user of the split that the partition lacks gets 1, the floor.
+// Without that partition, or at a split that does not fall at midnight UTC, it
+// returns no predictor; a partition whose window ends elsewhere is an error.
 func historyPredictors(dir string, sp *split) ([]predictor, error) {
 	if mod(sp.At, 86400) != 0 {
-		return nil, usageErr("eval --history: the split %s is not at midnight UTC, so no partition ends at it", fmtTime(sp.At))
+		return nil, nil
 	}
 	part := filepath.Join(dir, partitionName(sp.At-86400))
 	raw, err := os.ReadFile(filepath.Join(part, "run.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, inputErr(fmt.Errorf("eval --history: %w", err))
 	}

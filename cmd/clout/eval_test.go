@@ -205,15 +205,30 @@ func TestEvalHistory(t *testing.T) {
 	if pub.m == clout.m || own.baseline || pub.baseline {
 		t.Errorf("published %+v (baseline %v): want it to differ from the raw score, and neither a baseline", pub.m, pub.baseline)
 	}
-	// A split off midnight, and one no partition ends at.
-	c := &evalConfig{history: h, stderr: &bytes.Buffer{}}
+	// A split no partition ends at gets no history rows, and says so; when no split
+	// has one (one off midnight, one without its partition), it is an error.
+	var stderr bytes.Buffer
+	c := &evalConfig{history: h, stderr: &stderr}
 	c.src.params, c.src.platform, c.end = rank.DefaultParams(), "snap", graph.NoTime
-	for _, at := range []string{"2012-07-03T12:00:00Z", "2012-07-05T00:00:00Z"} {
-		var sp timeList
-		sp.Set(at)
-		if _, err := c.evaluate(context.Background(), c.src.params, sp); err == nil {
-			t.Errorf("split %s: no error", at)
+	var both timeList
+	both.Set("2012-07-03T00:00:00Z,2012-07-05T00:00:00Z")
+	ev2, err := c.evaluate(context.Background(), c.src.params, both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range ev2.rows {
+		if strings.Contains(r.name, "(run=") {
+			n++
 		}
+	}
+	if n != 2 || !strings.Contains(stderr.String(), "has no partition run=2012-07-04") {
+		t.Errorf("%d history rows (want 2, at 2012-07-03 only); stderr: %s", n, stderr.String())
+	}
+	var none timeList
+	none.Set("2012-07-03T12:00:00Z,2012-07-05T00:00:00Z")
+	if _, err := c.evaluate(context.Background(), c.src.params, none); err == nil {
+		t.Error("no split with a partition: no error")
 	}
 }
 
