@@ -65,22 +65,10 @@ func TestNetEngagement(t *testing.T) {
 	if ng.Nodes() != 4 || !ng.Has(graph.Likes) || !ng.Has(graph.Replies) {
 		t.Fatalf("net graph: %d nodes, layers likes %v replies %v", ng.Nodes(), ng.Has(graph.Likes), ng.Has(graph.Replies))
 	}
-	for _, tc := range []struct {
-		k     graph.Kind
-		u, v  uint32
-		count uint32 // 0: no edge
-	}{
+	checkCounts(t, ng, []edgeCount{
 		{graph.Retweets, 0, 1, 2}, {graph.Mentions, 0, 1, 0}, {graph.Replies, 1, 0, 0},
 		{graph.Retweets, 2, 3, 5}, {graph.Follows, 0, 1, 1}, {graph.Follows, 1, 0, 1},
-	} {
-		c, ok := ng.Layer(tc.k).Weight(tc.u, tc.v)
-		if !ok {
-			c = 0
-		}
-		if c != tc.count {
-			t.Errorf("%s %d→%d: count %d, want %d", tc.k, tc.u, tc.v, c, tc.count)
-		}
-	}
+	})
 	lo, _ := ng.Layer(graph.Retweets).OutRange(0)
 	if _, _, first, last := ng.Layer(graph.Retweets).EdgeAt(lo); first != 10 || last != 30 {
 		t.Errorf("0→1 kept times %d..%d, want 10..30", first, last)
@@ -187,23 +175,11 @@ func TestClosedGroups(t *testing.T) {
 	if st.ClosedGroups != 1 || st.ClosedMembers != 3 || st.ClosedEvents != 4 || st.ReturnedPairs != 2 || st.Events != 2 {
 		t.Errorf("stats %+v, want 1 closed group of 3, 4 events; 2 returned pairs, 2 events", st)
 	}
-	for _, tc := range []struct {
-		k     graph.Kind
-		u, v  uint32
-		count uint32 // 0: no edge
-	}{
+	checkCounts(t, ng, []edgeCount{
 		{graph.Retweets, 4, 5, 0}, {graph.Mentions, 5, 6, 0}, {graph.Replies, 6, 4, 0},
 		{graph.Retweets, 7, 4, 1}, {graph.Mentions, 8, 9, 2}, {graph.Mentions, 9, 8, 0},
 		{graph.Retweets, 0, 1, 1}, {graph.Retweets, 3, 0, 1}, {graph.Retweets, 12, 13, 1},
-	} {
-		c, ok := ng.Layer(tc.k).Weight(tc.u, tc.v)
-		if !ok {
-			c = 0
-		}
-		if c != tc.count {
-			t.Errorf("%s %d→%d: count %d, want %d", tc.k, tc.u, tc.v, c, tc.count)
-		}
-	}
+	})
 
 	// Follows alone make no group.
 	var f graph.Builder
@@ -252,5 +228,25 @@ func BenchmarkClosedGroups(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/m, "ns/edge")
 			b.ReportMetric(float64(groups), "groups")
 		})
+	}
+}
+
+// edgeCount is an expected event count of an edge of one layer (0: no edge).
+type edgeCount struct {
+	k     graph.Kind
+	u, v  uint32
+	count uint32
+}
+
+func checkCounts(t *testing.T, g *graph.Graph, want []edgeCount) {
+	t.Helper()
+	for _, tc := range want {
+		c, ok := g.Layer(tc.k).Weight(tc.u, tc.v)
+		if !ok {
+			c = 0
+		}
+		if c != tc.count {
+			t.Errorf("%s %d→%d: count %d, want %d", tc.k, tc.u, tc.v, c, tc.count)
+		}
 	}
 }
