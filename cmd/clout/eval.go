@@ -406,22 +406,8 @@ func (ev *evaluation) resample(at int64, preds []predictor, rows []evalRow, afte
 	}
 	ev.resamples = c.bootstrap
 	for ti, tg := range targets {
-		ci, bn, bs := -1, -1, -1
-		for i, r := range rows {
-			switch {
-			case r.name == cloutName:
-				ci = i
-			case !r.baseline:
-			default:
-				if bn < 0 || r.m[ti].NDCG100 > rows[bn].m[ti].NDCG100 {
-					bn = i
-				}
-				if bs < 0 || r.m[ti].Spearman > rows[bs].m[ti].Spearman {
-					bs = i
-				}
-			}
-		}
-		if ci < 0 || bn < 0 {
+		ci, bn, bs := bestRows(rows, ti)
+		if ci < 0 || bn < 0 || bs < 0 {
 			continue
 		}
 		// Seeded per split and target, so that one split's intervals do not depend
@@ -471,24 +457,24 @@ func (ev *evaluation) print(w io.Writer) {
 
 // verdict compares the Clout Score with the best baseline at one split.
 func (ev *evaluation) verdict(at int64, target int) string {
+	var rows []evalRow
+	for _, r := range ev.rows {
+		if r.split == at {
+			rows = append(rows, r)
+		}
+	}
 	var clout rank.Metrics
 	bestN, bestS := math.Inf(-1), math.Inf(-1)
 	var nameN, nameS string
-	for _, r := range ev.rows {
-		if r.split != at {
-			continue
-		}
-		m := r.m[target]
-		if r.name == cloutName {
-			clout = m
-		} else if r.baseline {
-			if m.NDCG100 > bestN {
-				bestN, nameN = m.NDCG100, r.name
-			}
-			if m.Spearman > bestS {
-				bestS, nameS = m.Spearman, r.name
-			}
-		}
+	ci, bn, bs := bestRows(rows, target)
+	if ci >= 0 {
+		clout = rows[ci].m[target]
+	}
+	if bn >= 0 {
+		bestN, nameN = rows[bn].m[target].NDCG100, rows[bn].name
+	}
+	if bs >= 0 {
+		bestS, nameS = rows[bs].m[target].Spearman, rows[bs].name
 	}
 	ok := clout.NDCG100 > bestN && clout.Spearman >= bestS
 	v := fmt.Sprintf("%s, %s: NDCG@100 %s vs best baseline %s (%s); Spearman %.4f vs %.4f (%s): %s",
@@ -498,6 +484,29 @@ func (ev *evaluation) verdict(at int64, target int) string {
 			ev.resamples, fmtInterval(iv.ndcg, 4), fmtInterval(iv.spearman, 4))
 	}
 	return v
+}
+
+// bestRows returns, among the rows of one split, the Clout Score's and those of the
+// baselines with the highest NDCG@100 and the highest Spearman against the target
+// (the first of equals; a NaN is never the highest), each -1 when there is none.
+func bestRows(rows []evalRow, target int) (clout, ndcg, spearman int) {
+	clout, ndcg, spearman = -1, -1, -1
+	bestN, bestS := math.Inf(-1), math.Inf(-1)
+	for i, r := range rows {
+		m := r.m[target]
+		switch {
+		case r.name == cloutName:
+			clout = i
+		case r.baseline:
+			if m.NDCG100 > bestN {
+				bestN, ndcg = m.NDCG100, i
+			}
+			if m.Spearman > bestS {
+				bestS, spearman = m.Spearman, i
+			}
+		}
+	}
+	return clout, ndcg, spearman
 }
 
 // fmtInterval formats a difference and its interval with the given decimals, e.g.
