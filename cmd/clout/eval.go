@@ -368,11 +368,14 @@ func (c *evalConfig) evaluate(ctx context.Context, p rank.Params, splits []int64
 			if err != nil {
 				return nil, err
 			}
-			if hp == nil {
+			switch {
+			case hp != nil:
+				withHistory++
+			case mod(at, 86400) != 0:
+				fmt.Fprintf(c.stderr, "clout: eval --history: the split %s is not at midnight UTC, so no partition ends at it\n", fmtTime(at))
+			default:
 				fmt.Fprintf(c.stderr, "clout: eval --history: %s has no partition %s, which would end at the split %s\n",
 					c.history, partitionName(at-86400), fmtTime(at))
-			} else {
-				withHistory++
 			}
 			preds = append(preds, hp...)
 		}
@@ -567,7 +570,11 @@ func historyPredictors(dir string, sp *split) ([]predictor, error) {
 	}
 	var info runInfo
 	if err := json.Unmarshal(raw, &info); err != nil {
-		return nil, inputErr(fmt.Errorf("eval --history: %s: %w", filepath.Join(part, "run.json"), err))
+		where := filepath.Join(part, "run.json")
+		if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+			where += fmt.Sprintf(" at byte %d", se.Offset)
+		}
+		return nil, inputErr(fmt.Errorf("eval --history: %s: %w", where, err))
 	}
 	if info.Window.Until != fmtTime(sp.At) {
 		return nil, inputErr(fmt.Errorf("eval --history: the window of %s ends at %q, not at the split %s", part, info.Window.Until, fmtTime(sp.At)))

@@ -227,8 +227,23 @@ func TestEvalHistory(t *testing.T) {
 	}
 	var none timeList
 	none.Set("2012-07-03T12:00:00Z,2012-07-05T00:00:00Z")
+	stderr.Reset()
 	if _, err := c.evaluate(context.Background(), c.src.params, none); err == nil {
 		t.Error("no split with a partition: no error")
+	}
+	if !strings.Contains(stderr.String(), "the split 2012-07-03T12:00:00Z is not at midnight UTC") {
+		t.Errorf("split off midnight not said: %s", stderr.String())
+	}
+	// A damaged run.json is named, with the byte where it breaks: the ']' is the
+	// 22nd byte (json.SyntaxError's Offset counts the bytes read, 1-based here).
+	runJSON := filepath.Join(h, "run=2012-07-02", "run.json")
+	if err := os.WriteFile(runJSON, []byte(`{"window": {"until": ]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var at timeList
+	at.Set("2012-07-03T00:00:00Z")
+	if _, err := c.evaluate(context.Background(), c.src.params, at); err == nil || !strings.Contains(err.Error(), runJSON+" at byte 22") {
+		t.Errorf("damaged run.json: %v", err)
 	}
 }
 
