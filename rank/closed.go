@@ -12,8 +12,18 @@ import "github.com/clout-dev/clout/graph"
 // A group is a strongly connected component of the interaction layers as given
 // (every member reaches every other by engagement; Tarjan, "Depth-first search and
 // linear graph algorithms", SIAM J. Comput. 1(2), 1972). A group of two or more is
-// closed when fewer distinct accounts outside it engage its members than it has
-// members: its audience from outside is smaller than itself. The engagement its
+// closed when its audience from outside is smaller than itself, or smaller than the
+// audience it gives itself:
+//
+//   - fewer distinct accounts outside it engage its members than it has members; or
+//   - fewer (outside account, member) pairs engage than (member, member) pairs do:
+//     on the whole, each member is engaged by fewer outside accounts than members.
+//
+// The second clause is what stops a ring that buys an outside audience as large as
+// itself: fifty one-shot puppets, one per member of a ring of fifty that engages
+// itself round a cycle (1,200 member pairs), give 50 outside pairs. To count again,
+// the ring must bring in from outside at least as many engager-member pairs as it
+// gives itself, so it can at most double the audience it bought. The engagement its
 // members direct at one another is netted out (what they receive from outside, and
 // what they direct outside, stays). The largest group is never closed: it is the
 // network itself (on the Higgs data, 5,548 accounts engaged from outside by
@@ -38,18 +48,36 @@ func closedGroups(g *graph.Graph) (group []int32, groups, members int) {
 		largest = max(largest, s)
 	}
 	// Distinct outside engagers of each group: u's edges come together, so a group
-	// counts u once when the last engager it counted is not u.
+	// counts u once when the last engager it counted is not u. Distinct engaging
+	// pairs, from outside and within: a pair (u, v) on several layers counts once,
+	// when the last actor that reached v is not u.
 	outside := make([]int32, ncomp)
 	last := make([]int32, ncomp)
 	for i := range last {
 		last[i] = -1
+	}
+	outPairs := make([]int64, ncomp)
+	inPairs := make([]int64, ncomp)
+	reached := make([]int32, n)
+	for i := range reached {
+		reached[i] = -1
 	}
 	for u := range uint32(n) {
 		cu := comp[u]
 		for _, k := range kinds {
 			l, _ := g.Layer(k).Out(u)
 			for _, v := range l {
-				if cv := comp[v]; cv != cu && size[cv] >= 2 && last[cv] != int32(u) {
+				cv := comp[v]
+				if size[cv] < 2 || reached[v] == int32(u) {
+					continue
+				}
+				reached[v] = int32(u)
+				if cv == cu {
+					inPairs[cv]++
+					continue
+				}
+				outPairs[cv]++
+				if last[cv] != int32(u) {
 					last[cv] = int32(u)
 					outside[cv]++
 				}
@@ -59,7 +87,7 @@ func closedGroups(g *graph.Graph) (group []int32, groups, members int) {
 	dense := make([]int32, ncomp)
 	for c := range dense {
 		dense[c] = -1
-		if s := size[c]; s >= 2 && s < largest && outside[c] < s {
+		if s := size[c]; s >= 2 && s < largest && (outside[c] < s || outPairs[c] < inPairs[c]) {
 			dense[c] = int32(groups)
 			groups++
 			members += int(s)

@@ -123,9 +123,13 @@ func TestClosedGroups(t *testing.T) {
 	// 0→1→2→3→0: a cycle of four, the largest group, engaged from outside by nobody:
 	// never closed. 4→5 (retweet), 5→6 (mention), 6→4 (reply): a cycle of three over
 	// three layers, engaged from outside by 7 alone (1 < 3): closed. 8 and 9 trade
-	// (8→9 ×3, 9→8 ×1), engaged from outside by 10 and 11 (2, not fewer than 2):
-	// open. 12→13: no group. Follows do not make groups: 13 and 12 follow each
-	// other.
+	// (8→9 ×3, 9→8 ×1), engaged from outside by 10 and 11 (2 accounts, not fewer
+	// than 2 members; 2 outside pairs, not fewer than the 2 pairs within): open.
+	// 12→13: no group. Follows do not make groups: 13 and 12 follow each other.
+	// 14, 15 and 16 engage one another both ways (6 pairs within; 14→15, 15→16
+	// and 16→14 twice, back once), engaged from outside by 17, 18 and 19, one
+	// member each: 3 accounts, not fewer than its 3 members, but 3 outside pairs,
+	// fewer than the 6 within: closed.
 	var b graph.Builder
 	for u := range uint32(4) {
 		b.AddAt(graph.Retweets, u, (u+1)%4, 1, 10)
@@ -141,24 +145,31 @@ func TestClosedGroups(t *testing.T) {
 	b.AddAt(graph.Retweets, 12, 13, 1, 10)
 	b.Add(graph.Follows, 12, 13, 1)
 	b.Add(graph.Follows, 13, 12, 1)
+	for _, e := range [][3]uint32{{14, 15, 2}, {15, 14, 1}, {15, 16, 2}, {16, 15, 1}, {16, 14, 2}, {14, 16, 1}, {17, 14, 1}, {18, 15, 1}, {19, 16, 1}} {
+		b.AddAt(graph.Mentions, e[0], e[1], e[2], 10)
+	}
 	g, err := b.Build(1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	group, groups, members := closedGroups(g)
-	if groups != 1 || members != 3 {
-		t.Fatalf("%d closed groups of %d members, want 1 of 3", groups, members)
+	if groups != 2 || members != 6 {
+		t.Fatalf("%d closed groups of %d members, want 2 of 6", groups, members)
 	}
 	for u, gr := range group {
-		if want := u >= 4 && u <= 6; (gr >= 0) != want || (want && gr != group[4]) {
-			t.Errorf("user %d: group %d; want closed (with 4, 5, 6): %v", u, gr, want)
+		first := map[bool]int{true: 4, false: 14}[u < 14]
+		if want := (u >= 4 && u <= 6) || (u >= 14 && u <= 16); (gr >= 0) != want || (want && gr != group[first]) {
+			t.Errorf("user %d: group %d; want closed (with %d): %v", u, gr, first, want)
 		}
 	}
-	comp, count := components(g, interactionKinds(g))
-	if count != 8 { // 14 users: {0–3}, {4–6}, {8, 9} and the singletons 7, 10, 11, 12, 13
-		t.Errorf("%d components, want 8", count)
+	if group[4] == group[14] {
+		t.Errorf("the two closed groups share the number %d", group[4])
 	}
-	for _, same := range [][]int{{0, 1, 2, 3}, {4, 5, 6}, {8, 9}} {
+	comp, count := components(g, interactionKinds(g))
+	if count != 12 { // 20 users: {0–3}, {4–6}, {8, 9}, {14–16} and the singletons 7, 10–13, 17–19
+		t.Errorf("%d components, want 12", count)
+	}
+	for _, same := range [][]int{{0, 1, 2, 3}, {4, 5, 6}, {8, 9}, {14, 15, 16}} {
 		for _, u := range same[1:] {
 			if comp[u] != comp[same[0]] {
 				t.Errorf("users %d and %d in components %d and %d, want one", same[0], u, comp[same[0]], comp[u])
@@ -169,16 +180,20 @@ func TestClosedGroups(t *testing.T) {
 		t.Errorf("components %v: 12 and 13, or the two cycles, joined", comp)
 	}
 
-	// The netting takes the closed cycle's engagement out (1 + 2 + 1 events), and
-	// nothing else beyond the returned: 8→9 keeps 3 − 1 = 2 events, 7→4 its one.
+	// The netting takes the returned events out (8↔9 and the three pairs of 14–16,
+	// one event each way: 8 ordered pairs, 8 events), then the closed groups'
+	// engagement (1 + 2 + 1 events, and the 3 net events left among 14–16), and
+	// nothing else: 8→9 keeps 3 − 1 = 2 events, 7→4 and 17→14 their one.
 	ng, st := NetEngagement(g, 1)
-	if st.ClosedGroups != 1 || st.ClosedMembers != 3 || st.ClosedEvents != 4 || st.ReturnedPairs != 2 || st.Events != 2 {
-		t.Errorf("stats %+v, want 1 closed group of 3, 4 events; 2 returned pairs, 2 events", st)
+	if st.ClosedGroups != 2 || st.ClosedMembers != 6 || st.ClosedEvents != 7 || st.ReturnedPairs != 8 || st.Events != 8 {
+		t.Errorf("stats %+v, want 2 closed groups of 6, 7 events; 8 returned pairs, 8 events", st)
 	}
 	checkCounts(t, ng, []edgeCount{
 		{graph.Retweets, 4, 5, 0}, {graph.Mentions, 5, 6, 0}, {graph.Replies, 6, 4, 0},
 		{graph.Retweets, 7, 4, 1}, {graph.Mentions, 8, 9, 2}, {graph.Mentions, 9, 8, 0},
 		{graph.Retweets, 0, 1, 1}, {graph.Retweets, 3, 0, 1}, {graph.Retweets, 12, 13, 1},
+		{graph.Mentions, 14, 15, 0}, {graph.Mentions, 15, 16, 0}, {graph.Mentions, 16, 14, 0},
+		{graph.Mentions, 17, 14, 1}, {graph.Mentions, 19, 16, 1},
 	})
 
 	// Follows alone make no group.

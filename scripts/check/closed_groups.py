@@ -6,7 +6,8 @@ figures of TestScoreHiggs (cmd/clout/score_test.go) and docs/EVALUATION.md.
 A group is a strongly connected component of the interaction graph (actor ->
 target over every event, self-loops dropped); it is closed when it has two or more
 members, is smaller than the largest component, and fewer distinct accounts outside
-it engage its members than it has members (rank/closed.go).
+it engage its members than it has members, or fewer (outside account, member)
+pairs engage its members than (member, member) pairs do (rank/closed.go).
 
     python3 scripts/check/closed_groups.py [datasets/higgs/higgs-activity_time.txt.gz]
 """
@@ -64,13 +65,18 @@ def main(path):
         size[c] += 1
     largest = max(size.values())
     outside = defaultdict(set)
+    out_pairs = defaultdict(int)
+    in_pairs = defaultdict(int)
     for u, vs in adj.items():
         for v in vs:
             if comp[u] != comp[v]:
                 outside[comp[v]].add(u)
+                out_pairs[comp[v]] += 1
+            else:
+                in_pairs[comp[v]] += 1
     groups = members = 0
     for c, s in size.items():
-        if 2 <= s < largest and len(outside[c]) < s:
+        if 2 <= s < largest and (len(outside[c]) < s or out_pairs[c] < in_pairs[c]):
             groups += 1
             members += s
     print(f"users {len(nodes)}, components {count}, largest {largest} "
