@@ -40,15 +40,15 @@ func TestScaleCombined(t *testing.T) {
 	// Reach from a percentage (linear: x/100), network from a count. Users:
 	//   pct   = 50, 100, 0   → R_reach = 0.5, 1, 0        (max 1)
 	//   count = 0, 0, 7      → R_net   = 0, 0, 1          (max 1)
-	// With the default (calibrated) Combine, reach 0.49 and network 0.22:
-	// C = (0.49·R_reach + 0.22·R_net)/0.71 = 0.245/0.71, 0.49/0.71, 0.22/0.71; max
-	// 0.49/0.71, so clout = 1 + 99·{0.5, 1, 0.22/0.49} = {50.5, 100, 45.4489…}.
+	// With the default (calibrated) Combine, reach 0.47 and network 0.20:
+	// C = (0.47·R_reach + 0.20·R_net)/0.67 = 0.235/0.67, 0.47/0.67, 0.20/0.67; max
+	// 0.47/0.67, so clout = 1 + 99·{0.5, 1, 0.20/0.47} = {50.5, 100, 43.1276…}.
 	r := resultWith(
 		Signal{Name: "p", Percent: true, Weights: w(1, 0, 0), Values: []float64{50, 100, 0}},
 		Signal{Name: "c", Integer: true, Weights: w(0, 0, 1), Values: []float64{0, 0, 7}},
 	)
 	scale(r, 3, DefaultParams())
-	want := []float64{50.5, 100, 1 + 99*0.22/0.49}
+	want := []float64{50.5, 100, 1 + 99*0.20/0.47}
 	for i := range want {
 		if math.Abs(r.Clout[i]-want[i]) > 1e-9 {
 			t.Errorf("clout[%d] = %g, want %g", i, r.Clout[i], want[i])

@@ -127,23 +127,23 @@ func TestIntersect(t *testing.T) {
 
 // TestShippedWeights pins the weights of the signals Higgs does not carry to the
 // rule of catalogue: hand-chosen weight × the fit's factor for the sub-score, which
-// unfittedFactors documents as reach 3.61/6 = 0.60, amplification 3.80/5 = 0.76 and
-// network 2.44/7.5 = 0.33 (sums of the fitted and hand-chosen weights of the fitted
+// unfittedFactors documents as reach 3.84/6 = 0.64, amplification 4.12/5 = 0.82 and
+// network 2.31/7.5 = 0.31 (sums of the fitted and hand-chosen weights of the fitted
 // signals, from weights.go and handCatalogue).
 func TestShippedWeights(t *testing.T) {
 	// The factors of weights.go's unfittedFactors: Σ fitted / Σ hand over the fitted
-	// signals of each sub-score (reach 3.61/6, amplification 3.80/5, network
-	// 2.44/7.5, from the weights `clout calibrate` printed: docs/EVALUATION.md).
-	if f := unfittedFactors(handCatalogue()); f != [NumSubs]float64{0.60, 0.76, 0.33} {
-		t.Errorf("factors %v, want [0.6 0.76 0.33]", f)
+	// signals of each sub-score (reach 3.84/6, amplification 4.12/5, network
+	// 2.31/7.5, from the weights `clout calibrate` printed: docs/EVALUATION.md).
+	if f := unfittedFactors(handCatalogue()); f != [NumSubs]float64{0.64, 0.82, 0.31} {
+		t.Errorf("factors %v, want [0.64 0.82 0.31]", f)
 	}
 	want := map[string][NumSubs]float64{
-		"followers":                {0.60, 0, 0},      // hand 1, 0, 0
-		"followed_back_pct":        {0.15, 0, 0.0825}, // hand 0.25, 0, 0.25
-		"likes_per_post":           {0, 0.76, 0},      // hand 0, 1, 0
-		"follower_influence":       {0, 0, 0.165},     // hand 0, 0, 0.5
+		"followers":                {0.64, 0, 0},      // hand 1, 0, 0
+		"followed_back_pct":        {0.16, 0, 0.0775}, // hand 0.25, 0, 0.25
+		"likes_per_post":           {0, 0.82, 0},      // hand 0, 1, 0
+		"follower_influence":       {0, 0, 0.155},     // hand 0, 0, 0.5
 		"engaged_audience":         {1, 0, 0},         // fitted
-		"recent_engager_influence": {0, 0, 0.44},      // fitted
+		"recent_engager_influence": {0, 0, 0.39},      // fitted
 		"friends":                  {0, 0, 0},         // shown only
 	}
 	for _, s := range catalogue() {
