@@ -233,7 +233,8 @@ func TestRingStaysOut(t *testing.T) {
 	// as many as the cycle's own, and the group is no longer closed: each member
 	// counts its 24 puppets and its 24 ring engagers. Beside it, what the same
 	// puppets do for 50 accounts that do not engage one another (perPair 0): 24
-	// engagers each.
+	// engagers each; and what one puppet a member does without the ring (to set
+	// beside the asserted "cycle with 50 puppets" above).
 	const bought = (members - 1) / 2
 	for _, c := range []struct {
 		name string
@@ -241,6 +242,7 @@ func TestRingStaysOut(t *testing.T) {
 	}{
 		{"cycle with 50 puppets engaging 24 members each", ring{members: members, perPair: 20, shape: cycle, puppets: members, spread: bought}},
 		{"the same puppets, no ring", ring{members: members, perPair: 0, shape: cycle, puppets: members, spread: bought}},
+		{"one puppet each, no ring", ring{members: members, perPair: 0, shape: cycle, puppets: members}},
 	} {
 		in, _ := higgsInputs(t, c.rg)
 		res, err := rank.Score(in, p, nil)
