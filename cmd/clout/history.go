@@ -30,10 +30,15 @@ const (
 	smoothCap   = 10.0 // largest move of the published score per day, in points
 	// A change of the engaged audience (distinct engagers) is real, and the published
 	// score follows the raw one at once, when it changes by at least realChangeMin
-	// accounts and by a factor of at least realChangeRatio (counted as 1 + engagers,
-	// so that 0 → 5 is a factor of 6).
+	// accounts, and either by a factor of at least realChangeRatio (counted as 1 +
+	// engagers, so that 0 → 5 is a factor of 6) or by at least realChangeSigma times
+	// √(e + e_p): the standard deviation of the difference of two Poisson counts with
+	// means e and e_p, so that a large audience's change beyond three standard
+	// deviations of counting noise is real though less than a doubling (200 → 250
+	// engagers: 50 ≥ 3·√450 ≈ 63.6 is not; 200 → 300: 100 ≥ 3·√500 ≈ 67.1 is).
 	realChangeMin   = 5
 	realChangeRatio = 2.0
+	realChangeSigma = 3.0
 )
 
 // deltaHorizons are the delta columns: the horizon in days and the tolerance, in days
@@ -71,6 +76,7 @@ type smoothInfo struct {
 	CapPerDay       float64 `json:"cap_points_per_day"`
 	RealChangeMin   int     `json:"real_change_min_engagers"`
 	RealChangeRatio float64 `json:"real_change_ratio"`
+	RealChangeSigma float64 `json:"real_change_sigma"`
 	Smoothed        int     `json:"users_smoothed"`
 	Capped          int     `json:"users_capped"`
 	RealChange      int     `json:"users_real_change"`
@@ -247,11 +253,8 @@ func readPast(dir string) (*pastScores, error) {
 // score p, the engaged audiences now (e) and then (ep, negative when unknown), and
 // the gap in days since the previous partition. It reports which branch it took.
 func smoothed(r, p float64, e, ep int64, gap float64) (float64, string) {
-	if ep >= 0 && e >= 0 {
-		a, b := float64(max(e, ep)+1), float64(min(e, ep)+1)
-		if abs64(e-ep) >= realChangeMin && a/b >= realChangeRatio {
-			return r, "real"
-		}
+	if ep >= 0 && e >= 0 && realChange(e, ep) {
+		return r, "real"
 	}
 	alpha := 1 - math.Pow(1-smoothAlpha, gap)
 	limit := smoothCap * gap
@@ -261,6 +264,17 @@ func smoothed(r, p float64, e, ep int64, gap float64) (float64, string) {
 		step, how = math.Copysign(limit, step), "capped"
 	}
 	return min(100, max(1, p+step)), how
+}
+
+// realChange reports whether the engaged audience's change from ep to e (both known)
+// is real by the rule of the constants above.
+func realChange(e, ep int64) bool {
+	d := abs64(e - ep)
+	if d < realChangeMin {
+		return false
+	}
+	ratio := float64(max(e, ep)+1) / float64(min(e, ep)+1)
+	return ratio >= realChangeRatio || float64(d) >= realChangeSigma*math.Sqrt(float64(e+ep))
 }
 
 func abs64(x int64) int64 {
@@ -285,7 +299,7 @@ func (h *historyConfig) apply(t *sink.Table) (*sink.Table, error) {
 	h.info = &historyInfo{AsOf: time.Unix(h.date, 0).UTC().Format(time.DateOnly), Partition: partitionName(h.date),
 		Deltas: map[string]string{},
 		Smoothing: smoothInfo{On: h.smooth, Alpha: smoothAlpha, CapPerDay: smoothCap,
-			RealChangeMin: realChangeMin, RealChangeRatio: realChangeRatio}}
+			RealChangeMin: realChangeMin, RealChangeRatio: realChangeRatio, RealChangeSigma: realChangeSigma}}
 	cache := map[string]*pastScores{}
 	past := func(p partition) (*pastScores, error) {
 		if s, ok := cache[p.dir]; ok {

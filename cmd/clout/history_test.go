@@ -149,7 +149,8 @@ func TestHistoryPartitionsDeltasAndSmoothing(t *testing.T) {
 
 	// The smoothing rule, restated here: against the previous partition (gap g days),
 	// published = prev + clamp(α_g·(raw − prev), ±10·g) with α_g = 1 − 0.5^g, unless the
-	// engaged audience changed by ≥ 5 accounts and a factor ≥ 2 (then published = raw).
+	// engaged audience changed by ≥ 5 accounts, and by a factor ≥ 2 or by ≥ 3·√(e + e_p)
+	// accounts (then published = raw).
 	checked := 0
 	for _, pair := range [][2]int{{1, 2}, {2, 4}, {4, 11}} {
 		prev, cur := runs[pair[0]], runs[pair[1]]
@@ -165,7 +166,7 @@ func TestHistoryPartitionsDeltasAndSmoothing(t *testing.T) {
 				continue
 			}
 			e, ep := cur.Col("engaged_audience").Ints[i], prev.Col("engaged_audience").Ints[j]
-			if abs64(e-ep) >= 5 && float64(max(e, ep)+1)/float64(min(e, ep)+1) >= 2 {
+			if d := abs64(e - ep); d >= 5 && (float64(max(e, ep)+1)/float64(min(e, ep)+1) >= 2 || float64(d) >= 3*math.Sqrt(float64(e+ep))) {
 				if pub != rawV {
 					t.Errorf("%s: real change %d → %d engagers, published %v != raw %v", id, ep, e, pub, rawV)
 				}
@@ -189,6 +190,76 @@ func TestHistoryPartitionsDeltasAndSmoothing(t *testing.T) {
 	}
 	if checked < 40 {
 		t.Errorf("only %d users checked against the smoothing rule", checked)
+	}
+}
+
+// TestRealChange checks the real-change rule on cases worked by hand: a change of
+// fewer than 5 engagers is never real; 3 → 10 is real by the factor (11/4 = 2.75);
+// 200 → 300 by the counting noise (100 ≥ 3·√500 = 67.08), though only a factor
+// 301/201 = 1.50; 200 → 250 is neither (1.25; 50 < 3·√450 = 63.64); 1000 → 1100
+// neither (100 < 3·√2100 = 137.5); 1000 → 1140 is (140 ≥ 3·√2140 = 138.78), and
+// 1000 → 1138 is not (138 < 3·√2138 = 138.72).
+func TestRealChange(t *testing.T) {
+	for _, c := range []struct {
+		e, ep int64
+		want  bool
+	}{
+		{4, 0, false}, {5, 0, true}, {0, 5, true}, {10, 3, true}, {3, 10, true},
+		{300, 200, true}, {200, 300, true}, {250, 200, false}, {200, 250, false},
+		{1100, 1000, false}, {1140, 1000, true}, {1138, 1000, false},
+	} {
+		if got := realChange(c.e, c.ep); got != c.want {
+			t.Errorf("realChange(%d, %d) = %v, want %v", c.e, c.ep, got, c.want)
+		}
+	}
+}
+
+// TestHistoryLargeAudience: a large audience's change beyond counting noise is real
+// though less than a doubling. Over the background of TestHistoryRealChange, users
+// 600 and 601 are each retweeted by 200 accounts on day 0; on day 1, 100 new
+// accounts retweet 600 (200 → 300 engagers: a factor 301/201 = 1.50, but 100 ≥
+// 3·√500 = 67.1) and 50 retweet 601 (200 → 250: 1.25, and 50 < 3·√450 = 63.6). So
+// 600's published score follows its raw one on day 1, and 601's is smoothed: half way
+// from day 0's published score to the raw one (the move is under the 10-point cap).
+func TestHistoryLargeAudience(t *testing.T) {
+	dir := t.TempDir()
+	var l activityLog
+	l.background(rand.New(rand.NewPCG(5, 6)), 40, 60, 0, 1)
+	for i := range 200 {
+		l.add(2000+i, 600, 0, int64(60*i), "RT")
+		l.add(3000+i, 601, 0, int64(60*i), "RT")
+	}
+	for i := range 100 {
+		l.add(2200+i, 600, 1, int64(60*i), "RT")
+	}
+	for i := range 50 {
+		l.add(3200+i, 601, 1, int64(60*i), "RT")
+	}
+	act := writeFile(t, dir, "act.txt", l.b.String())
+	h := filepath.Join(dir, "hist")
+	d0 := histScore(t, h, dateOf(0), act, "--since", dateOf(0)+"T00:00:00Z")
+	d1 := histScore(t, h, dateOf(1), act, "--since", dateOf(0)+"T00:00:00Z")
+	u0, u1 := byUser(d0), byUser(d1)
+	for _, c := range []struct {
+		id     string
+		e0, e1 int64
+		real   bool
+	}{{"600", 200, 300, true}, {"601", 200, 250, false}} {
+		i, j := u0[c.id], u1[c.id]
+		if e0, e1 := d0.Col("engaged_audience").Ints[i], d1.Col("engaged_audience").Ints[j]; e0 != c.e0 || e1 != c.e1 {
+			t.Fatalf("user %s: %d → %d engagers, want %d → %d", c.id, e0, e1, c.e0, c.e1)
+		}
+		p, pub, raw := d0.Col("clout").Floats[i], d1.Col("clout").Floats[j], d1.Col("clout_raw").Floats[j]
+		t.Logf("user %s: published %.2f → %.2f, raw %.2f on day 1", c.id, p, pub, raw)
+		if c.real {
+			if pub != raw {
+				t.Errorf("user %s: a real change, but published %v != raw %v", c.id, pub, raw)
+			}
+			continue
+		}
+		if want := p + 0.5*(raw-p); math.Abs(raw-p) >= 20 || math.Abs(pub-want) > 1e-9 || pub == raw {
+			t.Errorf("user %s: published %v, want %v (half way from %v to the raw %v)", c.id, pub, want, p, raw)
+		}
 	}
 }
 
