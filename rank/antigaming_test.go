@@ -28,6 +28,7 @@ type ring struct {
 	shape   ringShape
 	puppets int
 	spread  int
+	spray   int // one more fake account retweets the last spray real users once each
 }
 
 // higgsInputs reads the bundled SNAP Higgs activity log and plants rg into it (none
@@ -88,6 +89,15 @@ func higgsInputs(t testing.TB, rg ring) (rank.Inputs, int) {
 		}
 	}
 	n := real + rg.members + rg.puppets
+	if rg.spray > 0 {
+		bot := uint32(n)
+		n++
+		for i := range rg.spray {
+			at := end - 3600 + int64(i)
+			s.Graph.AddAt(graph.Retweets, bot, uint32(real-1-i), 1, at)
+			s.Posts.AddAuthored(bot, ingest.TimeKey(at))
+		}
+	}
 	s.Graph.Grow(uint64(n))
 	g, err := s.Graph.Build(0, nil)
 	if err != nil {
@@ -253,6 +263,57 @@ func TestRingStaysOut(t *testing.T) {
 		t.Logf("%s, netted: %d distinct engagers each (member 0); best member rank %d, %d of %d members in the top decile",
 			c.name, int(signalValues(t, res, "engaged_audience")[real]), best, inTop, members)
 	}
+}
+
+// TestSprayBot measures, for the record (docs/EVALUATION.md), what one account that
+// retweets 1,000 real users once each does for them: the breadth signals count it as
+// one engager like any other, and only the propagation divides its credit by its
+// out-weight. It asserts what must hold whatever the weights: the bot itself gains
+// nothing (it is engaged by nobody: at the floor), and no target ends below where it
+// was. How many targets it lifts into the top decile is logged, not asserted: that
+// is the limit.
+func TestSprayBot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scores the full Higgs graph twice")
+	}
+	const spray = 1000
+	plain, real := higgsInputs(t, ring{})
+	sprayed, _ := higgsInputs(t, ring{spray: spray})
+	p := rank.DefaultParams()
+	base, err := rank.Score(plain, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := rank.Score(sprayed, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := real + 1
+	decile := int64(n / 10)
+	var floorBefore, inTop int
+	best := int64(n + 1)
+	minBase := base.Clout[0]
+	for _, c := range base.Clout {
+		minBase = min(minBase, c)
+	}
+	for i := range spray {
+		v := real - 1 - i
+		if base.Clout[v] == minBase || base.Clout[v] < 1+1e-4 {
+			floorBefore++
+		}
+		if res.Rank[v] <= decile {
+			inTop++
+		}
+		best = min(best, res.Rank[v])
+		if res.Clout[v] < base.Clout[v]-1e-9 {
+			t.Errorf("target %d fell: %.4f → %.4f", v, base.Clout[v], res.Clout[v])
+		}
+	}
+	if c := res.Clout[real]; c > 1+1e-4 {
+		t.Errorf("the bot scores %.4f, want the floor", c)
+	}
+	t.Logf("one account retweeting %d real users once each (%d of them at the floor before): %d in the top decile (rank ≤ %d) after, best rank %d",
+		spray, floorBefore, inTop, decile, best)
 }
 
 // ringPlace returns the best rank of the ring's members (dense ids real …
