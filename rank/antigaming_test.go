@@ -209,21 +209,13 @@ func TestRingStaysOut(t *testing.T) {
 	// but those a puppet engages, who have one engager then, as any account one
 	// puppet engages would.
 	p.KeepReturned = false
-	for _, c := range []struct {
-		name string
-		rg   ring
-	}{
+	for _, c := range []ringCase{
 		{"lopsided ring", ring{members: members, perPair: 20, shape: lopsided}},
 		{"cycle", ring{members: members, perPair: 20, shape: cycle}},
 		{"cycle with 10 puppets", ring{members: members, perPair: 20, shape: cycle, puppets: 10}},
 		{"cycle with 50 puppets", ring{members: members, perPair: 20, shape: cycle, puppets: members}},
 	} {
-		in, _ := higgsInputs(t, c.rg)
-		res, err := rank.Score(in, p, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		best, inTop := ringPlace(res, real, members, decile)
+		res, best, inTop := scoreRing(t, c.rg, p, real, decile)
 		t.Logf("%s, netted: %d closed groups (%d members, %d events taken out); best ring member rank %d, %d of %d members in the top decile",
 			c.name, res.Netted.ClosedGroups, res.Netted.ClosedMembers, res.Netted.ClosedEvents, best, inTop, members)
 		audience := signalValues(t, res, "engaged_audience")
@@ -246,20 +238,12 @@ func TestRingStaysOut(t *testing.T) {
 	// engagers each; and what one puppet a member does without the ring (to set
 	// beside the asserted "cycle with 50 puppets" above).
 	const bought = (members - 1) / 2
-	for _, c := range []struct {
-		name string
-		rg   ring
-	}{
+	for _, c := range []ringCase{
 		{"cycle with 50 puppets engaging 24 members each", ring{members: members, perPair: 20, shape: cycle, puppets: members, spread: bought}},
 		{"the same puppets, no ring", ring{members: members, perPair: 0, shape: cycle, puppets: members, spread: bought}},
 		{"one puppet each, no ring", ring{members: members, perPair: 0, shape: cycle, puppets: members}},
 	} {
-		in, _ := higgsInputs(t, c.rg)
-		res, err := rank.Score(in, p, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		best, inTop := ringPlace(res, real, members, decile)
+		res, best, inTop := scoreRing(t, c.rg, p, real, decile)
 		t.Logf("%s, netted: %d distinct engagers each (member 0); best member rank %d, %d of %d members in the top decile",
 			c.name, int(signalValues(t, res, "engaged_audience")[real]), best, inTop, members)
 	}
@@ -314,6 +298,26 @@ func TestSprayBot(t *testing.T) {
 	}
 	t.Logf("one account retweeting %d real users once each (%d of them at the floor before): %d in the top decile (rank ≤ %d) after, best rank %d",
 		spray, floorBefore, inTop, decile, best)
+}
+
+// ringCase is a planted ring with the name the test logs it by.
+type ringCase struct {
+	name string
+	rg   ring
+}
+
+// scoreRing plants rg into the Higgs graph (real users 0 … real−1), scores it with
+// p, and returns the result, the best rank of the ring's members and how many of
+// them are in the top decile.
+func scoreRing(t *testing.T, rg ring, p rank.Params, real int, decile int64) (*rank.Result, int64, int) {
+	t.Helper()
+	in, _ := higgsInputs(t, rg)
+	res, err := rank.Score(in, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, inTop := ringPlace(res, real, rg.members, decile)
+	return res, best, inTop
 }
 
 // ringPlace returns the best rank of the ring's members (dense ids real …
