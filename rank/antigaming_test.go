@@ -135,14 +135,7 @@ func TestRingStaysOut(t *testing.T) {
 	}
 
 	p := rank.DefaultParams()
-	base, err := rank.Score(plain, p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := rank.Score(ringed, p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, res := mustScore(t, plain, p), mustScore(t, ringed, p)
 	n := real + members
 	decile := int64(n / 10)
 	best := int64(n + 1)
@@ -184,10 +177,7 @@ func TestRingStaysOut(t *testing.T) {
 
 	// The same ring without the netting, for the record.
 	p.KeepReturned = true
-	open, err := rank.Score(ringed, p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	open := mustScore(t, ringed, p)
 	best = int64(n + 1)
 	inTop := 0
 	for v := real; v < n; v++ {
@@ -264,25 +254,14 @@ func TestSprayBot(t *testing.T) {
 	plain, real := higgsInputs(t, ring{})
 	sprayed, _ := higgsInputs(t, ring{spray: spray})
 	p := rank.DefaultParams()
-	base, err := rank.Score(plain, p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := rank.Score(sprayed, p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, res := mustScore(t, plain, p), mustScore(t, sprayed, p)
 	n := real + 1
 	decile := int64(n / 10)
 	var floorBefore, inTop int
 	best := int64(n + 1)
-	minBase := base.Clout[0]
-	for _, c := range base.Clout {
-		minBase = min(minBase, c)
-	}
 	for i := range spray {
 		v := real - 1 - i
-		if base.Clout[v] == minBase || base.Clout[v] < 1+1e-4 {
+		if base.Clout[v] < 1+1e-4 { // the floor, active or not (scale)
 			floorBefore++
 		}
 		if res.Rank[v] <= decile {
@@ -312,12 +291,19 @@ type ringCase struct {
 func scoreRing(t *testing.T, rg ring, p rank.Params, real int, decile int64) (*rank.Result, int64, int) {
 	t.Helper()
 	in, _ := higgsInputs(t, rg)
+	res := mustScore(t, in, p)
+	best, inTop := ringPlace(res, real, rg.members, decile)
+	return res, best, inTop
+}
+
+// mustScore scores in with p, failing the test on an error.
+func mustScore(t *testing.T, in rank.Inputs, p rank.Params) *rank.Result {
+	t.Helper()
 	res, err := rank.Score(in, p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	best, inTop := ringPlace(res, real, rg.members, decile)
-	return res, best, inTop
+	return res
 }
 
 // ringPlace returns the best rank of the ring's members (dense ids real …
