@@ -1,6 +1,7 @@
 package rank_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/clout-dev/clout/datasets"
@@ -239,44 +240,73 @@ func TestRingStaysOut(t *testing.T) {
 	}
 }
 
-// TestSprayBot measures, for the record (docs/EVALUATION.md), what one account that
-// retweets 1,000 real users once each does for them: the breadth signals count it as
-// one engager like any other, and only the propagation divides its credit by its
-// out-weight. It asserts what must hold whatever the weights: the bot itself gains
-// nothing (it is engaged by nobody: at the floor), and no target ends below where it
-// was. How many targets it lifts into the top decile is logged, not asserted: that
-// is the limit.
+// TestSprayBot plants one account that retweets 1,000 real users once each, in the
+// last hour of the data, into the Higgs graph. With the default engager budget the
+// bot counts 50/1000 as an engager of each (README, anti-gaming), and none of the
+// targets outside the top decile may be lifted into it; with no budget (every
+// engager counts one) the same bot lifts all 1,000 in (logged: what the budget
+// prevents; it made this test fail before the budget, fba886c). Whatever the
+// budget: the bot itself gains nothing (it is engaged by nobody: at the floor),
+// and no target ends below where it was.
 func TestSprayBot(t *testing.T) {
 	if testing.Short() {
-		t.Skip("scores the full Higgs graph twice")
+		t.Skip("scores the full Higgs graph three times")
 	}
 	const spray = 1000
-	plain, real := higgsInputs(t, ring{})
+	plain, real := higgsInputs(t, ring{spray: 0})
 	sprayed, _ := higgsInputs(t, ring{spray: spray})
 	p := rank.DefaultParams()
-	base, res := mustScore(t, plain, p), mustScore(t, sprayed, p)
+	base := mustScore(t, plain, p)
 	n := real + 1
 	decile := int64(n / 10)
-	var floorBefore, inTop int
-	best := int64(n + 1)
-	for i := range spray {
-		v := real - 1 - i
-		if base.Clout[v] < 1+1e-4 { // the floor, active or not (scale)
-			floorBefore++
+	for _, c := range []struct {
+		name   string
+		budget float64
+	}{{"default budget", rank.DefaultEngagerBudget}, {"no budget", math.Inf(1)}} {
+		q := p
+		q.EngagerBudget = c.budget
+		res := mustScore(t, sprayed, q)
+		var floorBefore, inTop, lifted int
+		best, bestFloor := int64(n+1), int64(n+1)
+		for i := range spray {
+			v := real - 1 - i
+			if base.Clout[v] < 1+1e-4 { // the floor, active or not (scale)
+				floorBefore++
+				bestFloor = min(bestFloor, res.Rank[v])
+			}
+			if res.Rank[v] <= decile {
+				inTop++
+				if base.Rank[v] > decile {
+					lifted++
+				}
+			}
+			best = min(best, res.Rank[v])
+			if res.Clout[v] < base.Clout[v]-1e-9 {
+				t.Errorf("%s: target %d fell: %.4f → %.4f", c.name, v, base.Clout[v], res.Clout[v])
+			}
 		}
-		if res.Rank[v] <= decile {
-			inTop++
+		if b := res.Clout[real]; b > 1+1e-4 {
+			t.Errorf("%s: the bot scores %.4f, want the floor", c.name, b)
 		}
-		best = min(best, res.Rank[v])
-		if res.Clout[v] < base.Clout[v]-1e-9 {
-			t.Errorf("target %d fell: %.4f → %.4f", v, base.Clout[v], res.Clout[v])
+		t.Logf("%s: one account retweeting %d real users once each (%d of them at the floor before): %d in the top decile (rank ≤ %d) after, %d lifted into it; best rank %d, of those at the floor before %d",
+			c.name, spray, floorBefore, inTop, decile, lifted, best, bestFloor)
+		if c.budget == rank.DefaultEngagerBudget && lifted > 0 {
+			t.Errorf("%s: the bot lifted %d of its targets into the top decile, want none", c.name, lifted)
 		}
 	}
-	if c := res.Clout[real]; c > 1+1e-4 {
-		t.Errorf("the bot scores %.4f, want the floor", c)
+	// Smaller bots, for the record: the budget's limit is that an account engaging
+	// up to 50 counts in full for each, as an enthusiast would.
+	for _, k := range []int{50, 100, 200} {
+		in, _ := higgsInputs(t, ring{spray: k})
+		res := mustScore(t, in, p)
+		lifted := 0
+		for i := range k {
+			if v := real - 1 - i; res.Rank[v] <= decile && base.Rank[v] > decile {
+				lifted++
+			}
+		}
+		t.Logf("default budget: one account retweeting %d real users once each lifts %d of them into the top decile", k, lifted)
 	}
-	t.Logf("one account retweeting %d real users once each (%d of them at the floor before): %d in the top decile (rank ≤ %d) after, best rank %d",
-		spray, floorBefore, inTop, decile, best)
 }
 
 // ringCase is a planted ring with the name the test logs it by.

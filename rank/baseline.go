@@ -27,7 +27,9 @@ func ReceivedEngagement(g *graph.Graph, workers int) Received {
 	}
 	parallelFor(n, workers, func(lo, hi int) {
 		for v := lo; v < hi; v++ {
-			r.Engagers[v] = float64(engagers(c, uint32(v)))
+			n := 0 // distinct engagers, each counted 1 (not by credit)
+			forEachEngager(c, uint32(v), func(uint32) { n++ })
+			r.Engagers[v] = float64(n)
 			var ev uint64
 			for k := graph.Retweets; k < graph.NumKinds; k++ {
 				if l := c.layers[k]; l != nil {

@@ -19,6 +19,13 @@ import "github.com/clout-dev/clout/graph"
 //   - fewer (outside account, member) pairs engage than (member, member) pairs do:
 //     on the whole, each member is engaged by fewer outside accounts than members.
 //
+// Outside accounts and pairs count by the outside engager's credit (engagerCredit),
+// so that one account that engages everybody cannot open every group it touches:
+// a spray account that engaged 1,000 accounts counts 0.05 outside accounts in each
+// group it reached (with the default budget of 50). The pairs within count one
+// each, so that members cannot make their group look less closed by engaging many
+// others.
+//
 // The second clause is what stops a ring that buys an outside audience as large as
 // itself: fifty one-shot puppets, one per member of a ring of fifty that engages
 // itself round a cycle (1,200 member pairs), give 50 outside pairs. To count again,
@@ -31,8 +38,9 @@ import "github.com/clout-dev/clout/graph"
 
 // closedGroups returns, for each user, the closed group it belongs to (a dense
 // group number), or -1, and how many closed groups and members there are. g's
-// interaction layers are read as given; without any, nobody is in a group.
-func closedGroups(g *graph.Graph) (group []int32, groups, members int) {
+// interaction layers are read as given; without any, nobody is in a group. credit
+// weighs each outside engager (nil: each counts one).
+func closedGroups(g *graph.Graph, credit []float32) (group []int32, groups, members int) {
 	kinds := interactionKinds(g)
 	n := g.Nodes()
 	if len(kinds) == 0 || n == 0 {
@@ -51,12 +59,12 @@ func closedGroups(g *graph.Graph) (group []int32, groups, members int) {
 	// counts u once when the last engager it counted is not u. Distinct engaging
 	// pairs, from outside and within: a pair (u, v) on several layers counts once,
 	// when the last actor that reached v is not u.
-	outside := make([]int32, ncomp)
+	outside := make([]float64, ncomp)
 	last := make([]int32, ncomp)
 	for i := range last {
 		last[i] = -1
 	}
-	outPairs := make([]int64, ncomp)
+	outPairs := make([]float64, ncomp)
 	inPairs := make([]int64, ncomp)
 	reached := make([]int32, n)
 	for i := range reached {
@@ -64,6 +72,10 @@ func closedGroups(g *graph.Graph) (group []int32, groups, members int) {
 	}
 	for u := range uint32(n) {
 		cu := comp[u]
+		cr := 1.0
+		if credit != nil {
+			cr = float64(credit[u])
+		}
 		for _, k := range kinds {
 			l, _ := g.Layer(k).Out(u)
 			for _, v := range l {
@@ -76,10 +88,10 @@ func closedGroups(g *graph.Graph) (group []int32, groups, members int) {
 					inPairs[cv]++
 					continue
 				}
-				outPairs[cv]++
+				outPairs[cv] += cr
 				if last[cv] != int32(u) {
 					last[cv] = int32(u)
-					outside[cv]++
+					outside[cv] += cr
 				}
 			}
 		}
@@ -87,7 +99,7 @@ func closedGroups(g *graph.Graph) (group []int32, groups, members int) {
 	dense := make([]int32, ncomp)
 	for c := range dense {
 		dense[c] = -1
-		if s := size[c]; s >= 2 && s < largest && (outside[c] < s || outPairs[c] < inPairs[c]) {
+		if s := size[c]; s >= 2 && s < largest && (outside[c] < float64(s) || outPairs[c] < float64(inPairs[c])) {
 			dense[c] = int32(groups)
 			groups++
 			members += int(s)

@@ -31,7 +31,7 @@ type NetStats struct {
 // counts with two events; fifty accounts that all retweet each other twenty times
 // count for nothing at all. Then the engagement between members of a closed group
 // (closedGroups: a strongly connected group that fewer accounts outside it engage
-// than it has members) is taken out too, whatever its balance, so that a ring
+// than it has members, each counted as its engager credit) is taken out too, whatever its balance, so that a ring
 // trading unequal amounts, or engaging round a cycle, also counts for nothing
 // among itself. The n(u→v) events are apportioned to the layers in
 // proportion to u's events in each (largest remainder, ties in layer order), so an
@@ -42,7 +42,7 @@ type NetStats struct {
 // Graph with the same nodes, and the memory of g's interaction layers once more.
 func NetEngagement(g *graph.Graph, workers int) (*graph.Graph, NetStats) {
 	pp := walkPairs(g, workers, FloorRule{})
-	return netEngagement(g, workers, pp.stats)
+	return netEngagement(g, workers, pp.stats, engagerCredit(g, DefaultEngagerBudget, workers))
 }
 
 // pairStats is what one walk over every (actor, target) pair of the interaction
@@ -111,9 +111,10 @@ func interactionKinds(g *graph.Graph) []graph.Kind {
 	return kinds
 }
 
-// netEngagement is NetEngagement once walkPairs has found st.
-func netEngagement(g *graph.Graph, workers int, st NetStats) (*graph.Graph, NetStats) {
-	group, groups, members := closedGroups(g)
+// netEngagement is NetEngagement once walkPairs has found st, with the accounts'
+// engager credit (engagerCredit), which closedGroups weighs outside engagers by.
+func netEngagement(g *graph.Graph, workers int, st NetStats, credit []float32) (*graph.Graph, NetStats) {
+	group, groups, members := closedGroups(g, credit)
 	st.ClosedGroups, st.ClosedMembers = groups, members
 	if st.ReturnedPairs == 0 && groups == 0 {
 		return g, st

@@ -98,7 +98,7 @@ func TestRecentEngagers(t *testing.T) {
 		t.Fatal(err)
 	}
 	pr := []float64{0.25, 0.25 / 3, 0.75, 0.25 / 3 * 2}
-	sigs := signals(Inputs{Graph: g}, pr, 1, 0.25)
+	sigs := signals(Inputs{Graph: g}, pr, 1, 0.25, engagerCredit(g, DefaultEngagerBudget, 1))
 	rec := signal(t, sigs, "recent_engagers").Values
 	inf := signal(t, sigs, "recent_engager_influence").Values
 	// User 1: engager 3 at 0, age 100 = 4 half-lives: 1/16.
@@ -113,7 +113,7 @@ func TestRecentEngagers(t *testing.T) {
 	// An explicit window end moves the ages and the half-life: the window [0, 150]
 	// has a half-life of 37.5 s, and user 0's engagers are 50 and 100 s old:
 	// 2^(−50/37.5) + 2^(−100/37.5) = 0.3968503 + 0.1574901.
-	sigs = signals(Inputs{Graph: g, End: 150}, pr, 1, 0.25)
+	sigs = signals(Inputs{Graph: g, End: 150}, pr, 1, 0.25, engagerCredit(g, DefaultEngagerBudget, 1))
 	if got, want := signal(t, sigs, "recent_engagers").Values[0], 0.39685026299204984+0.15749013123685915; !near(got, want) {
 		t.Errorf("with End 150: %g, want %g", got, want)
 	}
@@ -152,7 +152,7 @@ func TestClosedGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	group, groups, members := closedGroups(g)
+	group, groups, members := closedGroups(g, nil)
 	if groups != 2 || members != 6 {
 		t.Fatalf("%d closed groups of %d members, want 2 of 6", groups, members)
 	}
@@ -204,7 +204,7 @@ func TestClosedGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if group, groups, _ := closedGroups(fg); group != nil || groups != 0 {
+	if group, groups, _ := closedGroups(fg, nil); group != nil || groups != 0 {
 		t.Errorf("follows alone: %d closed groups", groups)
 	}
 }
@@ -238,7 +238,7 @@ func BenchmarkClosedGroups(b *testing.B) {
 			}
 			var groups int
 			for b.Loop() {
-				_, groups, _ = closedGroups(g)
+				_, groups, _ = closedGroups(g, nil)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/m, "ns/edge")
 			b.ReportMetric(float64(groups), "groups")

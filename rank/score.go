@@ -21,6 +21,13 @@ type Params struct {
 	// end counts half. Relative to the window, so that a week's export and five
 	// years of cascades are weighed alike. 0 means DefaultHalfLife.
 	HalfLife float64
+	// EngagerBudget is the most engager credit one account hands out: an account
+	// that engaged b > EngagerBudget distinct accounts (over the retweets,
+	// mentions, replies and likes, net of the netting) counts EngagerBudget/b, not
+	// 1, as an engager of each of them, in every signal that counts or sums over a
+	// user's engagers (README, anti-gaming). 0 means DefaultEngagerBudget; +Inf
+	// counts every engager as one.
+	EngagerBudget float64
 	// Weights, when not nil, replaces the catalogue's weights of the signals it
 	// names (by column name): what calibration tries out.
 	Weights map[string][NumSubs]float64
@@ -45,11 +52,17 @@ type Params struct {
 // the one calibration chose (see weights.go).
 const DefaultHalfLife = 0.1
 
+// DefaultEngagerBudget is the default engager budget (Params.EngagerBudget): chosen
+// on the fit split (docs/EVALUATION.md) among budgets that leave every real
+// account of the Higgs data but a few dozen at full credit.
+const DefaultEngagerBudget = 50
+
 // DefaultParams returns the documented defaults: PageRank's defaults, the Clout
 // Score as the fitted Combine of the normalised sub-scores, the half-life
 // DefaultHalfLife and the floor rule DefaultFloor, as calibrated (see weights.go).
 func DefaultParams() Params {
-	return Params{PageRank: DefaultPageRankParams(), Combine: fittedCombine, HalfLife: DefaultHalfLife, Floor: DefaultFloor}
+	return Params{PageRank: DefaultPageRankParams(), Combine: fittedCombine, HalfLife: DefaultHalfLife,
+		EngagerBudget: DefaultEngagerBudget, Floor: DefaultFloor}
 }
 
 // Validate checks the parameters.
@@ -69,6 +82,9 @@ func (p Params) Validate() error {
 	}
 	if !(p.HalfLife >= 0) || math.IsInf(p.HalfLife, 0) {
 		return fmt.Errorf("rank: the half-life must be a share of the window ≥ 0, got %g", p.HalfLife)
+	}
+	if !(p.EngagerBudget >= 0) {
+		return fmt.Errorf("rank: the engager budget must be ≥ 0 (or +Inf), got %g", p.EngagerBudget)
 	}
 	if len(p.Weights) > 0 {
 		known := map[string]bool{}
@@ -145,14 +161,18 @@ func Score(in Inputs, p Params, prog graph.Progress) (*Result, error) {
 	if p.HalfLife == 0 {
 		p.HalfLife = DefaultHalfLife
 	}
+	if p.EngagerBudget == 0 {
+		p.EngagerBudget = DefaultEngagerBudget
+	}
 	r := &Result{}
 	t0 := time.Now()
 	// One walk over the pairs finds what the netting takes out and who is active
 	// at the floor, from the engagement as given.
 	pp := walkPairs(in.Graph, p.Workers, p.Floor)
 	r.active = pp.active
+	credit := engagerCredit(in.Graph, p.EngagerBudget, p.Workers)
 	if !p.KeepReturned {
-		in.Graph, r.Netted = netEngagement(in.Graph, p.Workers, pp.stats)
+		in.Graph, r.Netted = netEngagement(in.Graph, p.Workers, pp.stats, credit)
 	}
 	pr, err := PageRank(in.Graph, p.PageRank, prog)
 	if err != nil {
@@ -168,7 +188,7 @@ func Score(in Inputs, p Params, prog graph.Progress) (*Result, error) {
 	// A graph without in-CSRs (Builder.BuildOut) gets them now, after the
 	// propagation, whose arrays are garbage by then.
 	in.Graph = in.Graph.WithIn()
-	r.Signals = signals(in, pr.Rank, p.Workers, p.HalfLife)
+	r.Signals = signals(in, pr.Rank, p.Workers, p.HalfLife, credit)
 	for i := range r.Signals {
 		if ws, ok := p.Weights[r.Signals[i].Name]; ok {
 			r.Signals[i].Weights = ws

@@ -80,6 +80,8 @@ type signalContext struct {
 	rank     []float64 // PageRank × N: 1 is the average
 	end      int64     // the window's end (Unix seconds) that ages are measured from
 	halfLife float64   // the half-life of engagement, in seconds (> 0)
+	// credit[u] is what u counts for as an engager (engagerCredit).
+	credit []float32
 }
 
 // handCatalogue lists every signal Clout computes, in output column order, with the
@@ -104,28 +106,28 @@ func handCatalogue() []signalSpec {
 			needsFn: followsOr(func(in *Inputs) []uint32 { return in.PublicFollowing }), compute: func(c *signalContext, v uint32) float64 {
 				return float64(friends(c, v))
 			}},
-		{Signal: Signal{Name: "engaged_audience", Integer: true, Weights: w(2, 0, 0),
-			Doc: "distinct accounts that retweeted, mentioned, replied to or liked the user"},
+		{Signal: Signal{Name: "engaged_audience", Weights: w(2, 0, 0),
+			Doc: "distinct accounts that retweeted, mentioned, replied to or liked the user, each counted as its engager credit" + creditDoc},
 			needsFn: needsInteraction, compute: func(c *signalContext, v uint32) float64 {
-				return float64(engagers(c, v))
+				return engagers(c, v)
 			}},
 		{Signal: Signal{Name: "recent_engagers", Weights: w(1, 1, 0),
-			Doc: "distinct accounts that engaged with the user, each weighted 2^(−age/half-life) by the age of their latest engagement"},
+			Doc: "distinct accounts that engaged with the user, each counted as its engager credit weighted 2^(−age/half-life) by the age of their latest engagement" + creditDoc},
 			needsFn: needsTimedInteraction, compute: recentEngagers},
-		{Signal: Signal{Name: "retweets_received", Integer: true, Weights: w(1, 0, 0),
-			Doc: "retweets of the user's posts"},
+		{Signal: Signal{Name: "retweets_received", Weights: w(1, 0, 0),
+			Doc: "retweets of the user's posts, each counted as its retweeter's engager credit" + creditDoc},
 			needs: kinds(graph.Retweets), compute: func(c *signalContext, v uint32) float64 {
-				return float64(inEvents(c.layers[graph.Retweets], v))
+				return creditedEvents(c, graph.Retweets, v)
 			}},
-		{Signal: Signal{Name: "unique_commenters", Integer: true, Weights: w(1, 0, 0.5),
-			Doc: "distinct accounts that replied to the user"},
+		{Signal: Signal{Name: "unique_commenters", Weights: w(1, 0, 0.5),
+			Doc: "distinct accounts that replied to the user, each counted as its engager credit" + creditDoc},
 			needs: kinds(graph.Replies), compute: func(c *signalContext, v uint32) float64 {
-				return float64(c.layers[graph.Replies].InDegree(v))
+				return creditedActors(c, graph.Replies, v)
 			}},
-		{Signal: Signal{Name: "unique_likers", Integer: true, Weights: w(1, 0, 0.5),
-			Doc: "distinct accounts that liked the user's posts"},
+		{Signal: Signal{Name: "unique_likers", Weights: w(1, 0, 0.5),
+			Doc: "distinct accounts that liked the user's posts, each counted as its engager credit" + creditDoc},
 			needs: kinds(graph.Likes), compute: func(c *signalContext, v uint32) float64 {
-				return float64(c.layers[graph.Likes].InDegree(v))
+				return creditedActors(c, graph.Likes, v)
 			}},
 		{Signal: Signal{Name: "follower_follow_ratio", Weights: w(0.5, 0, 0.5),
 			Doc: "followers / max(1, friends)"},
@@ -143,10 +145,10 @@ func handCatalogue() []signalSpec {
 				f := c.layers[graph.Follows]
 				return pct(mutual(f, v), f.OutDegree(v))
 			}},
-		{Signal: Signal{Name: "mention_count", Integer: true, Weights: w(1, 0, 0),
-			Doc: "mentions of the user"},
+		{Signal: Signal{Name: "mention_count", Weights: w(1, 0, 0),
+			Doc: "mentions of the user, each counted as its sender's engager credit" + creditDoc},
 			needs: kinds(graph.Mentions), compute: func(c *signalContext, v uint32) float64 {
-				return float64(inEvents(c.layers[graph.Mentions], v))
+				return creditedEvents(c, graph.Mentions, v)
 			}},
 		{Signal: Signal{Name: "list_count", Integer: true, Weights: w(0.5, 0, 0.5),
 			Doc: "lists the user is a member of (list inclusions; the published count when larger)"},
@@ -165,34 +167,34 @@ func handCatalogue() []signalSpec {
 			compute: func(c *signalContext, v uint32) float64 { return float64(c.in.ListFollowers[v]) }},
 
 		// Amplification.
-		{Signal: Signal{Name: "unique_retweeters", Integer: true, Weights: w(0, 1, 0.5),
-			Doc: "distinct accounts that retweeted the user"},
+		{Signal: Signal{Name: "unique_retweeters", Weights: w(0, 1, 0.5),
+			Doc: "distinct accounts that retweeted the user, each counted as its engager credit" + creditDoc},
 			needs: kinds(graph.Retweets), compute: func(c *signalContext, v uint32) float64 {
-				return float64(c.layers[graph.Retweets].InDegree(v))
+				return creditedActors(c, graph.Retweets, v)
 			}},
 		{Signal: Signal{Name: "unique_messages_retweeted", Integer: true, Weights: w(0, 1, 0),
 			Doc: "distinct posts of the user that were retweeted"},
 			needsFn: func(in *Inputs) string { return nonNil(in.MessagesRetweeted, "post ids of retweeted posts") },
 			compute: func(c *signalContext, v uint32) float64 { return float64(c.in.MessagesRetweeted[v]) }},
 		{Signal: Signal{Name: "likes_per_post", Weights: w(0, 1, 0),
-			Doc: "likes received / max(1, posts seen)"},
+			Doc: "likes received (each counted as its liker's engager credit) / max(1, posts seen)" + creditDoc},
 			needs: kinds(graph.Likes), needsFn: needsPosts, compute: func(c *signalContext, v uint32) float64 {
-				return float64(inEvents(c.layers[graph.Likes], v)) / float64(max(1, c.in.Authored[v]))
+				return creditedEvents(c, graph.Likes, v) / float64(max(1, c.in.Authored[v]))
 			}},
 		{Signal: Signal{Name: "comments_per_post", Weights: w(0, 1, 0),
-			Doc: "replies received / max(1, posts seen)"},
+			Doc: "replies received (each counted as its replier's engager credit) / max(1, posts seen)" + creditDoc},
 			needs: kinds(graph.Replies), needsFn: needsPosts, compute: func(c *signalContext, v uint32) float64 {
-				return float64(inEvents(c.layers[graph.Replies], v)) / float64(max(1, c.in.Authored[v]))
+				return creditedEvents(c, graph.Replies, v) / float64(max(1, c.in.Authored[v]))
 			}},
 		{Signal: Signal{Name: "follower_retweet_pct", Percent: true, Weights: w(0, 0.5, 0),
 			Doc: "percentage of followers who retweeted the user (0 without followers)"},
 			needs: kinds(graph.Follows, graph.Retweets), compute: func(c *signalContext, v uint32) float64 {
 				return followerPct(c, graph.Retweets, v)
 			}},
-		{Signal: Signal{Name: "unique_mention_senders", Integer: true, Weights: w(0, 1, 0.5),
-			Doc: "distinct accounts that mentioned the user"},
+		{Signal: Signal{Name: "unique_mention_senders", Weights: w(0, 1, 0.5),
+			Doc: "distinct accounts that mentioned the user, each counted as its engager credit" + creditDoc},
 			needs: kinds(graph.Mentions), compute: func(c *signalContext, v uint32) float64 {
-				return float64(c.layers[graph.Mentions].InDegree(v))
+				return creditedActors(c, graph.Mentions, v)
 			}},
 		{Signal: Signal{Name: "follower_mention_pct", Percent: true, Weights: w(0, 0.5, 0),
 			Doc: "percentage of followers who mentioned the user (0 without followers)"},
@@ -200,16 +202,17 @@ func handCatalogue() []signalSpec {
 				return followerPct(c, graph.Mentions, v)
 			}},
 		{Signal: Signal{Name: "inbound_per_outbound", Weights: w(0, 1, 0),
-			Doc: "interactions received / max(1, interactions made), over retweets, mentions, replies and likes"},
+			Doc: "interactions received (each counted as its actor's engager credit) / max(1, interactions made), over retweets, mentions, replies and likes" + creditDoc},
 			needsFn: needsInteraction, compute: func(c *signalContext, v uint32) float64 {
-				var in, out uint64
+				var in float64
+				var out uint64
 				for k := graph.Retweets; k < graph.NumKinds; k++ {
 					if l := c.layers[k]; l != nil {
-						in += inEvents(l, v)
+						in += creditedEvents(c, k, v)
 						out += outEvents(l, v)
 					}
 				}
-				return float64(in) / float64(max(1, out))
+				return in / float64(max(1, out))
 			}},
 		{Signal: Signal{Name: "update_count", Integer: true,
 			Doc: "distinct posts by the user that the input shows (shown, not scored; without posts: the published count)"},
@@ -236,12 +239,12 @@ func handCatalogue() []signalSpec {
 				return inRankSum(c, graph.Follows, v)
 			}},
 		{Signal: Signal{Name: "engager_influence", Weights: w(0, 0, 1),
-			Doc: "sum of the pagerank of the distinct accounts that retweeted, mentioned, replied to or liked the user"},
+			Doc: "sum of the pagerank of the distinct accounts that retweeted, mentioned, replied to or liked the user, each times its engager credit" + creditDoc},
 			needsFn: needsInteraction, compute: func(c *signalContext, v uint32) float64 {
 				return engagerRankSum(c, v)
 			}},
 		{Signal: Signal{Name: "recent_engager_influence", Weights: w(0, 0, 1),
-			Doc: "sum of the pagerank of the distinct accounts that engaged with the user, each weighted 2^(−age/half-life) as in recent_engagers"},
+			Doc: "sum of the pagerank of the distinct accounts that engaged with the user, each weighted by its engager credit and 2^(−age/half-life) as in recent_engagers"},
 			needsFn: needsTimedInteraction, compute: recentEngagerInfluence},
 	}
 }
@@ -250,11 +253,12 @@ func handCatalogue() []signalSpec {
 // half-life of engagement. rank is the PageRank vector (summing to 1) that the
 // network signals read.
 func Signals(in Inputs, pagerank []float64, workers int) []Signal {
-	return signals(in, pagerank, workers, DefaultHalfLife)
+	return signals(in, pagerank, workers, DefaultHalfLife, engagerCredit(in.Graph, DefaultEngagerBudget, workers))
 }
 
-// signals is Signals with the half-life as a share of the window's length.
-func signals(in Inputs, pagerank []float64, workers int, halfLife float64) []Signal {
+// signals is Signals with the half-life as a share of the window's length and
+// every account's engager credit (engagerCredit).
+func signals(in Inputs, pagerank []float64, workers int, halfLife float64, credit []float32) []Signal {
 	g := in.Graph
 	n := g.Nodes()
 	c := &signalContext{in: &in, rank: make([]float64, n)}
@@ -276,6 +280,7 @@ func signals(in Inputs, pagerank []float64, workers int, halfLife float64) []Sig
 	for i, r := range pagerank {
 		c.rank[i] = r * float64(n)
 	}
+	c.credit = credit
 	specs := catalogue()
 	out := make([]Signal, len(specs))
 	for i := range specs {
@@ -434,11 +439,23 @@ func followerPct(c *signalContext, k graph.Kind, v uint32) float64 {
 // forEachEngager calls f once for every distinct actor of v over the interaction
 // layers, merging their ascending in-lists.
 func forEachEngager(c *signalContext, v uint32, f func(u uint32)) {
+	forEachDistinct(c, v, (*graph.Layer).In, f)
+}
+
+// forEachTarget calls f once for every distinct account u engaged over the
+// interaction layers, merging their ascending out-lists.
+func forEachTarget(c *signalContext, u uint32, f func(v uint32)) {
+	forEachDistinct(c, u, (*graph.Layer).Out, f)
+}
+
+// forEachDistinct calls f once for every distinct id of the lists adj returns for
+// v in the interaction layers, merging them (each is ascending).
+func forEachDistinct(c *signalContext, v uint32, adj func(*graph.Layer, uint32) ([]uint32, graph.Counts), f func(u uint32)) {
 	var lists [graph.NumKinds][]uint32
 	m := 0
 	for k := graph.Retweets; k < graph.NumKinds; k++ {
 		if l := c.layers[k]; l != nil {
-			if a, _ := l.In(v); len(a) > 0 {
+			if a, _ := adj(l, v); len(a) > 0 {
 				lists[m] = a
 				m++
 			}
@@ -469,15 +486,65 @@ func forEachEngager(c *signalContext, v uint32, f func(u uint32)) {
 	}
 }
 
-func engagers(c *signalContext, v uint32) int {
-	n := 0
-	forEachEngager(c, v, func(uint32) { n++ })
-	return n
+// engagers returns the engager credit of v's distinct engagers, summed.
+func engagers(c *signalContext, v uint32) float64 {
+	var s float64
+	forEachEngager(c, v, func(u uint32) { s += float64(c.credit[u]) })
+	return s
 }
 
 func engagerRankSum(c *signalContext, v uint32) float64 {
 	var s float64
-	forEachEngager(c, v, func(u uint32) { s += c.rank[u] })
+	forEachEngager(c, v, func(u uint32) { s += float64(c.credit[u]) * c.rank[u] })
+	return s
+}
+
+// creditDoc ends the doc of every signal that weighs engagers by their credit.
+const creditDoc = " (an account that engaged b distinct accounts, more than the engager budget B, counts B/b; otherwise 1)"
+
+// engagerCredit returns every account's engager credit in g: min(1, budget/b), with
+// b the number of distinct accounts it retweeted, mentioned, replied to or liked
+// (Params.EngagerBudget; budget > 0). It reads g as given, before any netting: what
+// an account did, including the engagement that was returned. It reads only the
+// out-lists.
+func engagerCredit(g *graph.Graph, budget float64, workers int) []float32 {
+	n := g.Nodes()
+	c := &signalContext{}
+	for k := range graph.NumKinds {
+		c.layers[k] = g.Layer(k)
+	}
+	credit := make([]float32, n)
+	parallelFor(n, workers, func(lo, hi int) {
+		for u := lo; u < hi; u++ {
+			b := 0
+			forEachTarget(c, uint32(u), func(uint32) { b++ })
+			credit[u] = 1
+			if float64(b) > budget {
+				credit[u] = float32(budget / float64(b))
+			}
+		}
+	})
+	return credit
+}
+
+// creditedActors returns the engager credit of v's actors in layer k, summed.
+func creditedActors(c *signalContext, k graph.Kind, v uint32) float64 {
+	actors, _ := c.layers[k].In(v)
+	var s float64
+	for _, u := range actors {
+		s += float64(c.credit[u])
+	}
+	return s
+}
+
+// creditedEvents returns the events v received in layer k, each counted as its
+// actor's engager credit.
+func creditedEvents(c *signalContext, k graph.Kind, v uint32) float64 {
+	actors, counts := c.layers[k].In(v)
+	var s float64
+	for i, u := range actors {
+		s += float64(c.credit[u]) * float64(counts.At(i))
+	}
 	return s
 }
 
@@ -535,14 +602,14 @@ func lastEngaged(c *signalContext, u, v uint32) int64 {
 // after the end, or at it, weighs 1). Engagement without a time counts for nothing.
 func recentEngagers(c *signalContext, v uint32) float64 {
 	var s float64
-	forEachEngager(c, v, func(u uint32) { s += c.decay(lastEngaged(c, u, v)) })
+	forEachEngager(c, v, func(u uint32) { s += float64(c.credit[u]) * c.decay(lastEngaged(c, u, v)) })
 	return s
 }
 
 // recentEngagerInfluence is recentEngagers with each engager weighted by its rank.
 func recentEngagerInfluence(c *signalContext, v uint32) float64 {
 	var s float64
-	forEachEngager(c, v, func(u uint32) { s += c.rank[u] * c.decay(lastEngaged(c, u, v)) })
+	forEachEngager(c, v, func(u uint32) { s += float64(c.credit[u]) * c.rank[u] * c.decay(lastEngaged(c, u, v)) })
 	return s
 }
 

@@ -43,10 +43,8 @@ type modelSignal struct {
 }
 
 func (s *modelSignal) value(i int) float64 {
-	if s.col.Type == sink.Int64 {
-		return float64(s.col.Ints[i])
-	}
-	return s.col.Floats[i]
+	x, _ := s.col.Number(i)
+	return x
 }
 
 // norm is the signal's normalised value of x, in [0, 1], as rank.addNormalised.
@@ -272,11 +270,14 @@ func plainName(name string) string {
 	return name
 }
 
-// fmtValue prints a signal value: integers as integers, others to 3 significant
-// digits.
+// fmtValue prints a signal value: counts and whole values as integers, others to 3
+// significant digits (at least their whole part: 1234.5 is 1234, not 1.23e+03).
 func fmtValue(s *modelSignal, x float64) string {
-	if s.Integer {
+	switch {
+	case s.Integer || (x == math.Trunc(x) && math.Abs(x) < 1e15):
 		return fmt.Sprintf("%d", int64(x))
+	case math.Abs(x) >= 1000:
+		return fmt.Sprintf("%.0f", x)
 	}
 	return fmt.Sprintf("%.3g", x)
 }

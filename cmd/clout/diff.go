@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/clout-dev/clout/cmd/internal/sink"
 )
 
 // `clout diff RUN_A RUN_B`: who moved most between two runs, and why.
@@ -92,7 +91,7 @@ func (d *runsDiff) absStats() (all, engaged moveStats) {
 	for _, r := range d.both {
 		x := math.Abs(r.delta)
 		va = append(va, x)
-		if ea != nil && !ea.IsNull(r.i) && ea.Type == sink.Int64 && ea.Ints[r.i] > 0 {
+		if e, ok := ea.Number(r.i); ok && e > 0 {
 			ve = append(ve, x)
 		}
 	}

@@ -91,6 +91,7 @@ func addEvalFlags(fs *flag.FlagSet, c *evalConfig, end *timeFlag) {
 	fs.Var(layerWeights{&pr.LayerWeights}, "layer-weights", "propagation weight of each layer, e.g. follows=0.5,retweets=1")
 	fs.Var(transformFlag{&pr.Transform}, "count-transform", "edge weight from its event count: log, linear or binary")
 	fs.Float64Var(&c.src.params.HalfLife, "half-life", c.src.params.HalfLife, "half-life of engagement in the recency signals, as a share of the time window")
+	fs.Var(budgetFlag{&c.src.params.EngagerBudget}, "engager-budget", budgetUsage)
 	fs.Var(floorFlag{&c.src.params.Floor}, "floor", "which users at the floor (no scored signal) rank above the rest of it: `K,J` = those who engaged ≥ K distinct accounts, or ≥ J with one engaging back (0 turns a clause off; none: no order); default: the calibrated rule")
 	fs.BoolVar(&c.src.params.KeepReturned, "keep-returned", false, "score returned engagement, and engagement within closed groups, as well (by default both are netted out)")
 	fs.IntVar(&c.src.params.Workers, "workers", 0, "worker goroutines (0: one per CPU)")

@@ -48,7 +48,7 @@ func TestExplainSmall(t *testing.T) {
 		if m[2] == "distinct retweeters" {
 			// x has 2 retweeters (h, n1); the percentile is the share of the 16 users
 			// with fewer, counted from the file.
-			ur := tbl.Col("unique_retweeters").Ints
+			ur := tbl.Col("unique_retweeters").Floats
 			fewer := 0
 			for _, v := range ur {
 				if v < 2 {
@@ -71,14 +71,14 @@ func TestExplainSmall(t *testing.T) {
 	// A lever from the data: x's distinct engagers against the median of the users
 	// above it, counted from the file.
 	var above []float64
-	ea := tbl.Col("engaged_audience").Ints
+	ea := tbl.Col("engaged_audience").Floats
 	for j, c := range tbl.Col("clout").Floats {
 		if c > tbl.Col("clout").Floats[i] {
-			above = append(above, float64(ea[j]))
+			above = append(above, ea[j])
 		}
 	}
 	slices.Sort(above)
-	if want := fmt.Sprintf("distinct engagers: yours %d, below", ea[i]); len(above) > 0 && quantile(above, 0.5) > float64(ea[i]) && !strings.Contains(stdout, want) {
+	if want := fmt.Sprintf("distinct engagers: yours %g, below", ea[i]); len(above) > 0 && quantile(above, 0.5) > ea[i] && !strings.Contains(stdout, want) {
 		t.Errorf("want a lever %q (median above %v)", want, quantile(above, 0.5))
 	}
 

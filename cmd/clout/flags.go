@@ -138,6 +138,35 @@ func (f floorFlag) Set(s string) error {
 	return nil
 }
 
+// budgetFlag is --engager-budget B: the most engager credit one account hands out
+// (rank.Params.EngagerBudget), a number > 0, or none for no limit.
+type budgetFlag struct{ b *float64 }
+
+func (f budgetFlag) String() string {
+	if f.b == nil {
+		return ""
+	}
+	if math.IsInf(*f.b, 1) {
+		return "none"
+	}
+	return strconv.FormatFloat(*f.b, 'g', -1, 64)
+}
+
+func (f budgetFlag) Set(s string) error {
+	if s == "none" {
+		*f.b = math.Inf(1)
+		return nil
+	}
+	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(x > 0) || math.IsInf(x, 0) {
+		return fmt.Errorf("want a number of accounts > 0 (an account that engaged more counts less for each), or none, got %q", s)
+	}
+	*f.b = x
+	return nil
+}
+
+const budgetUsage = "the most engager credit one account hands out: an account that engaged b > `B` distinct accounts counts B/b as an engager of each (none: every engager counts 1; see the README's anti-gaming section)"
+
 // badLineFlag is --on-bad-line fail|skip.
 type badLineFlag struct{ p *ingest.BadLinePolicy }
 

@@ -215,7 +215,7 @@ func earlier(ps []partition, date int64, days, tol int) (partition, bool) {
 // pastScores are the published scores (and engaged audiences) of one partition.
 type pastScores struct {
 	clout    map[string]float64
-	engagers map[string]int64 // nil when the partition has no engaged_audience
+	engagers map[string]float64 // nil when the partition has no engaged_audience
 }
 
 func userKey(platform, id string) string { return platform + "\x00" + id }
@@ -234,16 +234,16 @@ func readPast(dir string) (*pastScores, error) {
 	}
 	p := &pastScores{clout: make(map[string]float64, t.Rows())}
 	ea := t.Col("engaged_audience")
-	if ea != nil && !ea.Null && ea.Type == sink.Int64 {
-		p.engagers = make(map[string]int64, t.Rows())
+	if ea != nil && !ea.Null && (ea.Type == sink.Int64 || ea.Type == sink.Float64) {
+		p.engagers = make(map[string]float64, t.Rows())
 	}
 	for i := range t.Rows() {
 		k := userKey(pl.Strings[i], id.Strings[i])
 		if !cl.IsNull(i) {
 			p.clout[k] = cl.Floats[i]
 		}
-		if p.engagers != nil && !ea.IsNull(i) {
-			p.engagers[k] = ea.Ints[i]
+		if x, ok := ea.Number(i); ok && p.engagers != nil {
+			p.engagers[k] = x
 		}
 	}
 	return p, nil
@@ -252,7 +252,7 @@ func readPast(dir string) (*pastScores, error) {
 // smoothed is the published score given the raw score r, the previous published
 // score p, the engaged audiences now (e) and then (ep, negative when unknown), and
 // the gap in days since the previous partition. It reports which branch it took.
-func smoothed(r, p float64, e, ep int64, gap float64) (float64, string) {
+func smoothed(r, p, e, ep float64, gap float64) (float64, string) {
 	if ep >= 0 && e >= 0 && realChange(e, ep) {
 		return r, "real"
 	}
@@ -267,21 +267,15 @@ func smoothed(r, p float64, e, ep int64, gap float64) (float64, string) {
 }
 
 // realChange reports whether the engaged audience's change from ep to e (both known)
-// is real by the rule of the constants above.
-func realChange(e, ep int64) bool {
-	d := abs64(e - ep)
+// is real by the rule of the constants above. The audiences are credited counts
+// (engaged_audience: an account that engages very many counts less than one).
+func realChange(e, ep float64) bool {
+	d := math.Abs(e - ep)
 	if d < realChangeMin {
 		return false
 	}
-	ratio := float64(max(e, ep)+1) / float64(min(e, ep)+1)
-	return ratio >= realChangeRatio || float64(d) >= realChangeSigma*math.Sqrt(float64(e+ep))
-}
-
-func abs64(x int64) int64 {
-	if x < 0 {
-		return -x
-	}
-	return x
+	ratio := (max(e, ep) + 1) / (min(e, ep) + 1)
+	return ratio >= realChangeRatio || d >= realChangeSigma*math.Sqrt(e+ep)
 }
 
 // apply sets the scores table against the history: it smooths the Clout Score
@@ -337,9 +331,9 @@ func (h *historyConfig) apply(t *sink.Table) (*sink.Table, error) {
 					h.info.Smoothing.New++
 					continue
 				}
-				e, ep := int64(-1), int64(-1)
-				if ea != nil && !ea.IsNull(i) && sp.engagers != nil {
-					e = ea.Ints[i]
+				e, ep := -1.0, -1.0
+				if x, ok := ea.Number(i); ok && sp.engagers != nil {
+					e = x
 					if v, ok := sp.engagers[k]; ok {
 						ep = v
 					}

@@ -165,10 +165,10 @@ func TestHistoryPartitionsDeltasAndSmoothing(t *testing.T) {
 				}
 				continue
 			}
-			e, ep := cur.Col("engaged_audience").Ints[i], prev.Col("engaged_audience").Ints[j]
-			if d := abs64(e - ep); d >= 5 && (float64(max(e, ep)+1)/float64(min(e, ep)+1) >= 2 || float64(d) >= 3*math.Sqrt(float64(e+ep))) {
+			e, ep := cur.Col("engaged_audience").Floats[i], prev.Col("engaged_audience").Floats[j]
+			if d := math.Abs(e - ep); d >= 5 && ((max(e, ep)+1)/(min(e, ep)+1) >= 2 || d >= 3*math.Sqrt(e+ep)) {
 				if pub != rawV {
-					t.Errorf("%s: real change %d → %d engagers, published %v != raw %v", id, ep, e, pub, rawV)
+					t.Errorf("%s: real change %g → %g engagers, published %v != raw %v", id, ep, e, pub, rawV)
 				}
 				continue
 			}
@@ -201,7 +201,7 @@ func TestHistoryPartitionsDeltasAndSmoothing(t *testing.T) {
 // 1000 → 1138 is not (138 < 3·√2138 = 138.72).
 func TestRealChange(t *testing.T) {
 	for _, c := range []struct {
-		e, ep int64
+		e, ep float64
 		want  bool
 	}{
 		{4, 0, false}, {5, 0, true}, {0, 5, true}, {10, 3, true}, {3, 10, true},
@@ -209,7 +209,7 @@ func TestRealChange(t *testing.T) {
 		{1100, 1000, false}, {1140, 1000, true}, {1138, 1000, false},
 	} {
 		if got := realChange(c.e, c.ep); got != c.want {
-			t.Errorf("realChange(%d, %d) = %v, want %v", c.e, c.ep, got, c.want)
+			t.Errorf("realChange(%g, %g) = %v, want %v", c.e, c.ep, got, c.want)
 		}
 	}
 }
@@ -242,12 +242,12 @@ func TestHistoryLargeAudience(t *testing.T) {
 	u0, u1 := byUser(d0), byUser(d1)
 	for _, c := range []struct {
 		id     string
-		e0, e1 int64
+		e0, e1 float64
 		real   bool
 	}{{"600", 200, 300, true}, {"601", 200, 250, false}} {
 		i, j := u0[c.id], u1[c.id]
-		if e0, e1 := d0.Col("engaged_audience").Ints[i], d1.Col("engaged_audience").Ints[j]; e0 != c.e0 || e1 != c.e1 {
-			t.Fatalf("user %s: %d → %d engagers, want %d → %d", c.id, e0, e1, c.e0, c.e1)
+		if e0, e1 := d0.Col("engaged_audience").Floats[i], d1.Col("engaged_audience").Floats[j]; e0 != c.e0 || e1 != c.e1 {
+			t.Fatalf("user %s: %g → %g engagers, want %g → %g", c.id, e0, e1, c.e0, c.e1)
 		}
 		p, pub, raw := d0.Col("clout").Floats[i], d1.Col("clout").Floats[j], d1.Col("clout_raw").Floats[j]
 		t.Logf("user %s: published %.2f → %.2f, raw %.2f on day 1", c.id, p, pub, raw)

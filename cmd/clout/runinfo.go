@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"time"
@@ -69,10 +70,12 @@ type paramInfo struct {
 	CountTransform string             `json:"count_transform"`
 	Combine        map[string]float64 `json:"combine"`
 	HalfLife       float64            `json:"half_life_share"`
-	KeepReturned   bool               `json:"keep_returned"`
-	Floor          floorInfo          `json:"floor"`
-	Workers        int                `json:"workers"`
-	OnBadLine      string             `json:"on_bad_line"`
+	// EngagerBudget is rank.Params.EngagerBudget; null when there is none.
+	EngagerBudget *float64  `json:"engager_budget"`
+	KeepReturned  bool      `json:"keep_returned"`
+	Floor         floorInfo `json:"floor"`
+	Workers       int       `json:"workers"`
+	OnBadLine     string    `json:"on_bad_line"`
 }
 
 // floorInfo is the rule of the floor's order (rank.FloorRule): 0 for a clause that is off.
@@ -197,6 +200,12 @@ func newRunInfo(c *scoreConfig, srcs []*source, gi graphInfo, res *rank.Result, 
 		Combine: map[string]float64{}, HalfLife: p.HalfLife, KeepReturned: p.KeepReturned,
 		Floor:   floorInfo{p.Floor.Accounts, p.Floor.PartnerAccounts},
 		Workers: p.Workers, OnBadLine: badLineFlag{&c.ingest.OnBadLine}.String()}
+	if b := p.EngagerBudget; !math.IsInf(b, 1) {
+		if b == 0 {
+			b = rank.DefaultEngagerBudget
+		}
+		info.Parameters.EngagerBudget = &b
+	}
 	for k, w := range p.PageRank.LayerWeights {
 		info.Parameters.LayerWeights[graph.Kind(k).String()] = w
 	}

@@ -79,6 +79,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(layerWeights{&pr.LayerWeights}, "layer-weights", "propagation weight of each layer, e.g. follows=0.5,retweets=1")
 	fs.Var(transformFlag{&pr.Transform}, "count-transform", "edge weight from its event count: log (1+ln c), linear (c) or binary (1)")
 	fs.Float64Var(&c.params.HalfLife, "half-life", c.params.HalfLife, "half-life of engagement in the recency signals, as a share of the time window")
+	fs.Var(budgetFlag{&c.params.EngagerBudget}, "engager-budget", budgetUsage)
 	fs.Var(floorFlag{&c.params.Floor}, "floor", "which users at the floor (no scored signal) rank above the rest of it: `K,J` = those who engaged ≥ K distinct accounts, or ≥ J with one engaging back (0 turns a clause off; none: no order); default: the calibrated rule")
 	fs.BoolVar(&c.params.KeepReturned, "keep-returned", false, "score engagement that was returned, and engagement within closed groups, as well (by default both are netted out: see the README's anti-gaming section)")
 	fs.IntVar(&c.params.Workers, "workers", 0, "worker goroutines (0: one per CPU)")

@@ -158,7 +158,7 @@ func TestScoreSmallEdgeList(t *testing.T) {
 	// distinct retweeters, and a keeps nothing (it is second as the first of the
 	// users tied at the floor).
 	if tbl.Rows() != 4 || tbl.Col("user_id").Strings[0] != "d" ||
-		tbl.Col("retweets_received").Ints[0] != 3 || tbl.Col("unique_retweeters").Ints[0] != 2 {
+		tbl.Col("retweets_received").Floats[0] != 3 || tbl.Col("unique_retweeters").Floats[0] != 2 {
 		t.Errorf("unexpected table: rows %d, first %q", tbl.Rows(), tbl.Col("user_id").Strings[0])
 	}
 }

@@ -99,6 +99,22 @@ func (c *Column) IsNull(i int) bool {
 	return c.Null || (c.Valid != nil && !c.Valid[i])
 }
 
+// Number returns value i of an Int64 or Float64 column as a float64, and false when
+// it is null or the column holds no numbers. A signal written as an integer by one
+// version and as a float by another (engaged_audience) reads alike.
+func (c *Column) Number(i int) (float64, bool) {
+	if c == nil || c.IsNull(i) {
+		return 0, false
+	}
+	switch c.Type {
+	case Int64:
+		return float64(c.Ints[i]), true
+	case Float64:
+		return c.Floats[i], true
+	}
+	return 0, false
+}
+
 // Table is a set of equally long columns plus file-level metadata.
 type Table struct {
 	Columns []Column
