@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
 )
 
 // `clout diff RUN_A RUN_B`: who moved most between two runs, and why.
