@@ -157,3 +157,98 @@ func TestShippedWeights(t *testing.T) {
 		}
 	}
 }
+
+// TestEngagerCredit works the engager credit through by hand with a budget of 2:
+// account 0 retweets users 1–4 once each and mentions user 1 twice (4 distinct
+// accounts engaged: credit 2/4 = 0.5); account 5 retweets user 1 three times (1
+// account: credit 1). So user 1 has 0.5 + 1 = 1.5 engagers and retweeters,
+// 0.5·1 + 1·3 = 3.5 retweets, 0.5·2 = 1 mention from 0.5 senders, and 4.5
+// interactions received against none made; users 2–4 have 0.5 of everything. With
+// the pagerank uniform (1 × N each), the engager influence equals the engagers.
+// With no budget every engager counts one again.
+func TestEngagerCredit(t *testing.T) {
+	var b graph.Builder
+	for v := uint32(1); v <= 4; v++ {
+		b.AddAt(graph.Retweets, 0, v, 1, 100)
+	}
+	b.AddAt(graph.Mentions, 0, 1, 2, 100)
+	b.AddAt(graph.Retweets, 5, 1, 3, 100)
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := []float64{1. / 6, 1. / 6, 1. / 6, 1. / 6, 1. / 6, 1. / 6}
+	credit := engagerCredit(g, 2, 1)
+	if want := []float32{0.5, 1, 1, 1, 1, 1}; !slicesEqual(credit, want) {
+		t.Fatalf("credit %v, want %v", credit, want)
+	}
+	for _, tc := range []struct {
+		budget float64
+		name   string
+		want   []float64
+	}{
+		{2, "engaged_audience", []float64{0, 1.5, 0.5, 0.5, 0.5, 0}},
+		{2, "unique_retweeters", []float64{0, 1.5, 0.5, 0.5, 0.5, 0}},
+		{2, "retweets_received", []float64{0, 3.5, 0.5, 0.5, 0.5, 0}},
+		{2, "mention_count", []float64{0, 1, 0, 0, 0, 0}},
+		{2, "unique_mention_senders", []float64{0, 0.5, 0, 0, 0, 0}},
+		{2, "inbound_per_outbound", []float64{0, 4.5, 0.5, 0.5, 0.5, 0}},
+		{2, "engager_influence", []float64{0, 1.5, 0.5, 0.5, 0.5, 0}},
+		{2, "recent_engagers", []float64{0, 1.5, 0.5, 0.5, 0.5, 0}}, // every event at the window's end: weight 1
+		{math.Inf(1), "engaged_audience", []float64{0, 2, 1, 1, 1, 0}},
+		{math.Inf(1), "retweets_received", []float64{0, 4, 1, 1, 1, 0}},
+		{math.Inf(1), "mention_count", []float64{0, 2, 0, 0, 0, 0}},
+	} {
+		s := signal(t, signals(Inputs{Graph: g}, pr, 1, DefaultHalfLife, engagerCredit(g, tc.budget, 1)), tc.name)
+		for i, want := range tc.want {
+			if math.Abs(s.Values[i]-want) > 1e-9 {
+				t.Errorf("budget %g: %s[%d] = %g, want %g", tc.budget, tc.name, i, s.Values[i], want)
+			}
+		}
+	}
+}
+
+// TestClosedGroupCredit: users 0 and 1 mention each other (a group of two); 2
+// retweets 0 and 3 retweets 1. Counting each outside account one, the group has 2
+// outside engagers for 2 members and 2 outside pairs for 2 within: open. When 3
+// also retweets ten other accounts (11 engaged), a budget of 2 gives it credit
+// 2/11, the outside engagers are 1 + 2/11 < 2, and the group is closed (the
+// engagers of the larger group 14–16 keep credit 1).
+func TestClosedGroupCredit(t *testing.T) {
+	var b graph.Builder
+	b.AddAt(graph.Mentions, 0, 1, 1, 10)
+	b.AddAt(graph.Mentions, 1, 0, 1, 10)
+	b.AddAt(graph.Retweets, 2, 0, 1, 10)
+	b.AddAt(graph.Retweets, 3, 1, 1, 10)
+	for v := uint32(4); v < 14; v++ {
+		b.AddAt(graph.Retweets, 3, v, 1, 10)
+	}
+	// The largest group is never closed: a cycle 14 → 15 → 16 → 14, engaged by 17,
+	// 18 and 19 (open either way) is larger than 0 and 1.
+	for i := uint32(0); i < 3; i++ {
+		b.AddAt(graph.Mentions, 14+i, 14+(i+1)%3, 1, 10)
+		b.AddAt(graph.Retweets, 17+i, 14+i, 1, 10)
+	}
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, groups, _ := closedGroups(g, nil); groups != 0 {
+		t.Errorf("every outside account counting one: %d closed groups, want 0", groups)
+	}
+	if _, groups, members := closedGroups(g, engagerCredit(g, 2, 1)); groups != 1 || members != 2 {
+		t.Errorf("budget 2: %d closed groups of %d members, want 1 of 2", groups, members)
+	}
+}
+
+func slicesEqual(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

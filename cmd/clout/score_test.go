@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/clout-dev/clout/rank"
 	"math"
 	"os"
 	"path/filepath"
@@ -56,6 +57,9 @@ func TestScoreHiggs(t *testing.T) {
 	}
 	if info.Graph.Users != 304691 {
 		t.Errorf("users = %d, want 304691", info.Graph.Users)
+	}
+	if b := info.Parameters.EngagerBudget; b == nil || *b != rank.DefaultEngagerBudget {
+		t.Errorf("run.json engager_budget %v, want %v", b, rank.DefaultEngagerBudget)
 	}
 	// Counted independently by scripts/check/closed_groups.py (Kosaraju in Python):
 	// 3,528 closed groups with 7,626 members.
@@ -206,6 +210,8 @@ func TestScoreBadInput(t *testing.T) {
 		{"negative layer weight", []string{"--layer-weights", "follows=-1"}, exitUsage, []string{"weight of follows must be a number ≥ 0"}},
 		{"all layer weights zero", []string{"--layer-weights", "follows=0,retweets=0,mentions=0,replies=0,likes=0"}, exitUsage, []string{"every layer weight is 0"}},
 		{"negative half-life", []string{"--half-life", "-1"}, exitUsage, []string{"half-life"}},
+		{"zero engager budget", []string{"--engager-budget", "0"}, exitUsage, []string{"engager-budget", "want a number of accounts > 0"}},
+		{"engager budget NaN", []string{"--engager-budget", "NaN"}, exitUsage, []string{"engager-budget"}},
 		{"negative top", []string{"--top", "-1"}, exitUsage, []string{"--top must be ≥ 0"}},
 		{"negative workers", []string{"--workers", "-1"}, exitUsage, []string{"--workers must be ≥ 0"}},
 		{"huge iteration cap", []string{"--max-iter", "1000000000000000000000"}, exitUsage, []string{"max-iter", "out of range"}},
@@ -268,7 +274,7 @@ func TestScoreWindow(t *testing.T) {
 	}
 	dir := t.TempDir()
 	_, stderr, code := runCLI(t, "score", "--out", dir, "--progress", "never", "--top", "0",
-		"--since", "2012-07-04T00:00:00Z", "--until", "1341446400")
+		"--since", "2012-07-04T00:00:00Z", "--until", "1341446400", "--engager-budget", "none")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -292,5 +298,8 @@ func TestScoreWindow(t *testing.T) {
 	}
 	if info.Window.Since != "2012-07-04T00:00:00Z" || info.Window.Until != "2012-07-05T00:00:00Z" {
 		t.Errorf("window = %+v", info.Window)
+	}
+	if b := info.Parameters.EngagerBudget; b != nil {
+		t.Errorf("--engager-budget none: run.json engager_budget %v, want null", *b)
 	}
 }
