@@ -182,7 +182,9 @@ func (e *explainer) contributions() {
 // passed the user the most PageRank credit, d·PR(u)·w(u→v)/W_out(u), computed from
 // the run's edges.parquet with the run's layer weights and count transform. The edges
 // are those of the input, before returned engagement and the engagement within
-// closed groups are netted out.
+// closed groups are netted out. An engager that engaged more distinct accounts than
+// the run's engager budget is marked with the credit it counts for (README,
+// anti-gaming).
 func (e *explainer) engagers(path string) error {
 	m, i := e.m, e.row
 	if _, err := os.Stat(path); err != nil {
@@ -218,6 +220,22 @@ func (e *explainer) engagers(path string) error {
 			}
 			g.w += wt
 			g.events[ty.Strings[r]] += cn.Ints[r]
+		}
+	}
+	// The distinct accounts each engager engaged (the interaction layers), for its
+	// engager credit.
+	budget := runBudget(m.path)
+	breadth := map[string]map[string]bool{}
+	if budget != nil {
+		for r := range t.Rows() {
+			k := userKey(pl.Strings[r], ac.Strings[r])
+			if byActor[k] == nil || ty.Strings[r] == "follows" {
+				continue
+			}
+			if breadth[k] == nil {
+				breadth[k] = map[string]bool{}
+			}
+			breadth[k][userKey(pl.Strings[r], tg.Strings[r])] = true
 		}
 	}
 	prCol := m.t.Col("pagerank")
@@ -268,9 +286,30 @@ func (e *explainer) engagers(path string) error {
 		if own > 0 {
 			line += fmt.Sprintf("; passed ≈ %.3g of the user's pagerank %.3g (%.0f %%)", c.credit, own, 100*c.credit/own)
 		}
+		if b := len(breadth[c.g.key]); budget != nil && float64(b) > *budget {
+			line += fmt.Sprintf("; engaged %d accounts, more than the engager budget %g: counts %.3g as an engager", b, *budget, *budget/float64(b))
+		}
 		e.w.printf("%s\n", line)
 	}
 	return nil
+}
+
+// runBudget reads the engager budget from the run.json beside a scores file: nil
+// when there was none (or the run predates it).
+func runBudget(scores string) *float64 {
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(scores), "run.json"))
+	if err != nil {
+		return nil
+	}
+	var info struct {
+		Parameters struct {
+			EngagerBudget *float64 `json:"engager_budget"`
+		} `json:"parameters"`
+	}
+	if json.Unmarshal(raw, &info) != nil {
+		return nil
+	}
+	return info.Parameters.EngagerBudget
 }
 
 // runPropagation reads the layer weights, count transform and damping from the

@@ -211,3 +211,36 @@ func TestExplainByHandle(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainEngagerCredit: the graph of TestExplainSmall scored with an engager
+// budget of 3. n1 retweets x and five others (6 accounts engaged), so it counts
+// 3/6 = 0.5 as an engager of each; x keeps h (1) and n1 (0.5): 1.5 engagers and
+// retweeters. explain says so beside n1, and not beside h (1 account engaged).
+func TestExplainEngagerCredit(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 1; i <= 8; i++ {
+		fmt.Fprintf(&b, "r%d h\n", i)
+	}
+	b.WriteString("h x\nn1 x\nn1 o1\nn1 o2\nn1 o3\nn1 o4\nn1 o5\n")
+	run := filepath.Join(dir, "run")
+	tbl := scoreOut(t, run, "--engager-budget", "3", "--retweets", writeFile(t, dir, "rt.txt", b.String()))
+	i := byUser(tbl)["x"]
+	if ea, ur := tbl.Col("engaged_audience").Floats[i], tbl.Col("unique_retweeters").Floats[i]; ea != 1.5 || ur != 1.5 {
+		t.Errorf("x: engaged_audience %g, unique_retweeters %g; want 1.5 and 1.5", ea, ur)
+	}
+	stdout := runOK(t, "explain", "--run", run, "-n", "40", "x")
+	t.Log(stdout)
+	for _, line := range strings.Split(stdout, "\n") {
+		marked := strings.Contains(line, "engaged 6 accounts, more than the engager budget 3: counts 0.5 as an engager")
+		switch {
+		case strings.HasPrefix(line, "  snap n1:") && !marked:
+			t.Errorf("n1's line does not give its credit: %q", line)
+		case strings.HasPrefix(line, "  snap h:") && strings.Contains(line, "engager budget"):
+			t.Errorf("h engaged one account, yet: %q", line)
+		}
+	}
+	if !strings.Contains(stdout, "distinct engagers: 1.5,") {
+		t.Errorf("want x's credited engagers (1.5) among the signals")
+	}
+}
