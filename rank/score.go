@@ -116,8 +116,11 @@ type Result struct {
 	Order      []uint32  // user ids by rank
 	PageRank   PageRankResult
 	// Netted says how much returned engagement was netted out (NetEngagement).
-	Netted  NetStats
-	Timings Timings
+	Netted NetStats
+	// OverBudget is the number of accounts that engaged more distinct accounts than
+	// the engager budget, and so count less than one as an engager of each.
+	OverBudget int
+	Timings    Timings
 	// active says which users are active (Params.Floor, over the graph as given,
 	// before netting): the order of the users at the floor (scale). nil: none.
 	active []bool
@@ -171,6 +174,11 @@ func Score(in Inputs, p Params, prog graph.Progress) (*Result, error) {
 	pp := walkPairs(in.Graph, p.Workers, p.Floor)
 	r.active = pp.active
 	credit := engagerCredit(in.Graph, p.EngagerBudget, p.Workers)
+	for _, c := range credit {
+		if c < 1 {
+			r.OverBudget++
+		}
+	}
 	if !p.KeepReturned {
 		in.Graph, r.Netted = netEngagement(in.Graph, p.Workers, pp.stats, credit)
 	}

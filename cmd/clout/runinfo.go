@@ -25,6 +25,7 @@ type runInfo struct {
 	PageRank   pagerankInfo       `json:"pagerank"`
 	Netted     nettedInfo         `json:"returned_engagement_netted"`
 	Closed     closedInfo         `json:"closed_groups_netted"`
+	OverBudget int                `json:"over_engager_budget"` // rank.Result.OverBudget
 	Missing    map[string]string  `json:"missing_signals"`
 	Outputs    []outputInfo       `json:"outputs"`
 	Timings    map[string]float64 `json:"timings_seconds"`
@@ -216,6 +217,7 @@ func newRunInfo(c *scoreConfig, srcs []*source, gi graphInfo, res *rank.Result, 
 	info.PageRank = pagerankInfo{Iterations: res.PageRank.Iterations, Delta: res.PageRank.Delta, Converged: res.PageRank.Converged}
 	info.Netted = nettedInfo{Pairs: res.Netted.ReturnedPairs, Events: res.Netted.Events}
 	info.Closed = closedInfo{Groups: res.Netted.ClosedGroups, Members: res.Netted.ClosedMembers, Events: res.Netted.ClosedEvents}
+	info.OverBudget = res.OverBudget
 	for _, n := range tm.names {
 		info.Timings[n] = tm.d[n].Seconds()
 	}

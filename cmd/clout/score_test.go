@@ -61,6 +61,10 @@ func TestScoreHiggs(t *testing.T) {
 	if b := info.Parameters.EngagerBudget; b == nil || *b != rank.DefaultEngagerBudget {
 		t.Errorf("run.json engager_budget %v, want %v", b, rank.DefaultEngagerBudget)
 	}
+	// Counted independently by scripts/check/closed_groups.py (its last figure).
+	if info.OverBudget != 16 {
+		t.Errorf("run.json over_engager_budget %d, want 16", info.OverBudget)
+	}
 	// Counted independently by scripts/check/closed_groups.py (Kosaraju in Python):
 	// 3,528 closed groups with 7,626 members.
 	if info.Closed.Groups != 3528 || info.Closed.Members != 7626 || info.Closed.Events == 0 {
@@ -299,7 +303,7 @@ func TestScoreWindow(t *testing.T) {
 	if info.Window.Since != "2012-07-04T00:00:00Z" || info.Window.Until != "2012-07-05T00:00:00Z" {
 		t.Errorf("window = %+v", info.Window)
 	}
-	if b := info.Parameters.EngagerBudget; b != nil {
-		t.Errorf("--engager-budget none: run.json engager_budget %v, want null", *b)
+	if b := info.Parameters.EngagerBudget; b != nil || info.OverBudget != 0 {
+		t.Errorf("--engager-budget none: run.json engager_budget %v, over_engager_budget %d; want null and 0", b, info.OverBudget)
 	}
 }
