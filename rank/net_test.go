@@ -227,7 +227,8 @@ func TestComponentsLongCycle(t *testing.T) {
 
 // BenchmarkClosedGroups finds the closed groups of R-MAT graphs whose edges are
 // spread over the five layers (the interaction layers hold four fifths of them):
-// the components and the outside engagers, per interaction edge.
+// the components and the outside engagers (weighed by their engager credit, as
+// Score does), per interaction edge.
 func BenchmarkClosedGroups(b *testing.B) {
 	for _, scale := range []int{16, 18, 20} {
 		b.Run(fmt.Sprintf("scale=%d,ef=16,layers=5", scale), func(b *testing.B) {
@@ -236,12 +237,40 @@ func BenchmarkClosedGroups(b *testing.B) {
 			for _, k := range interactionKinds(g) {
 				m += float64(g.Layer(k).Edges())
 			}
+			credit := engagerCredit(g, DefaultEngagerBudget, 0)
 			var groups int
 			for b.Loop() {
-				_, groups, _ = closedGroups(g, nil)
+				_, groups, _ = closedGroups(g, credit)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/m, "ns/edge")
 			b.ReportMetric(float64(groups), "groups")
+		})
+	}
+}
+
+// BenchmarkEngagerCredit computes every account's engager credit (the distinct
+// accounts it engaged, merging its out-lists over the interaction layers) on the
+// graphs of BenchmarkClosedGroups, per interaction edge, on every CPU.
+func BenchmarkEngagerCredit(b *testing.B) {
+	for _, scale := range []int{16, 18, 20} {
+		b.Run(fmt.Sprintf("scale=%d,ef=16,layers=5", scale), func(b *testing.B) {
+			g := cachedRMAT(b, scale, 16, true)
+			var m float64
+			for _, k := range interactionKinds(g) {
+				m += float64(g.Layer(k).Edges())
+			}
+			var credit []float32
+			for b.Loop() {
+				credit = engagerCredit(g, DefaultEngagerBudget, 0)
+			}
+			over := 0
+			for _, c := range credit {
+				if c < 1 {
+					over++
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/m, "ns/edge")
+			b.ReportMetric(float64(over), "over-budget")
 		})
 	}
 }

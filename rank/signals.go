@@ -513,18 +513,66 @@ func engagerCredit(g *graph.Graph, budget float64, workers int) []float32 {
 	for k := range graph.NumKinds {
 		c.layers[k] = g.Layer(k)
 	}
+	kinds := interactionKinds(g)
 	credit := make([]float32, n)
 	parallelFor(n, workers, func(lo, hi int) {
 		for u := lo; u < hi; u++ {
-			b := 0
-			forEachTarget(c, uint32(u), func(uint32) { b++ })
 			credit[u] = 1
+			// The out-degrees summed over the layers bound b from above: most
+			// accounts are within the budget by them, without merging the lists.
+			sum := 0
+			for _, k := range kinds {
+				sum += c.layers[k].OutDegree(uint32(u))
+			}
+			if float64(sum) <= budget {
+				continue
+			}
+			b := sum
+			if len(kinds) > 1 {
+				b = distinctTargets(c, kinds, uint32(u))
+			}
 			if float64(b) > budget {
 				credit[u] = float32(budget / float64(b))
 			}
 		}
 	})
 	return credit
+}
+
+// distinctTargets returns the number of distinct accounts u engaged over the layers
+// kinds: a merge of the ascending out-lists that only counts (forEachTarget with
+// no call per target).
+func distinctTargets(c *signalContext, kinds []graph.Kind, u uint32) int {
+	var lists [graph.NumKinds][]uint32
+	m := 0
+	for _, k := range kinds {
+		if a, _ := c.layers[k].Out(u); len(a) > 0 {
+			lists[m] = a
+			m++
+		}
+	}
+	n := 0
+	for m > 1 {
+		next := lists[0][0]
+		for i := 1; i < m; i++ {
+			next = min(next, lists[i][0])
+		}
+		n++
+		for i := 0; i < m; {
+			if lists[i][0] == next {
+				if lists[i] = lists[i][1:]; len(lists[i]) == 0 {
+					m--
+					lists[i] = lists[m]
+					continue
+				}
+			}
+			i++
+		}
+	}
+	if m == 1 {
+		n += len(lists[0])
+	}
+	return n
 }
 
 // creditedActors returns the engager credit of v's actors in layer k, summed.

@@ -252,3 +252,35 @@ func slicesEqual(a, b []float32) bool {
 	}
 	return true
 }
+
+// TestDistinctTargets checks the counting merge of engagerCredit against
+// forEachTarget on a random graph of three layers whose out-lists overlap.
+func TestDistinctTargets(t *testing.T) {
+	var b graph.Builder
+	rng := uint64(12345)
+	next := func(n uint64) uint32 { // xorshift: reproducible, no dependency
+		rng ^= rng << 13
+		rng ^= rng >> 7
+		rng ^= rng << 17
+		return uint32(rng % n)
+	}
+	for range 20000 {
+		k := []graph.Kind{graph.Retweets, graph.Mentions, graph.Replies}[next(3)]
+		b.Add(k, next(300), next(300), 1)
+	}
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &signalContext{}
+	for k := range graph.NumKinds {
+		c.layers[k] = g.Layer(k)
+	}
+	for u := range uint32(g.Nodes()) {
+		want := 0
+		forEachTarget(c, u, func(uint32) { want++ })
+		if got := distinctTargets(c, interactionKinds(g), u); got != want {
+			t.Fatalf("user %d: %d distinct targets, want %d", u, got, want)
+		}
+	}
+}
