@@ -392,8 +392,10 @@ func (c *evalConfig) evaluate(ctx context.Context, p rank.Params, splits []int64
 		if c.bootstrap > 0 {
 			ev.resample(at, preds, ev.rows[first:], sp.After, c)
 		}
-		fmt.Fprintf(c.stderr, "clout: split %s: %d users before, %d engaged after; %s\n",
-			fmtTime(at), sp.Users, sp.Engaged, time.Since(t0).Round(time.Millisecond))
+		// The first row is the Clout Score's: its objective is calibrate's default
+		// (mix, over both targets), to compare parameters by on the fit split.
+		fmt.Fprintf(c.stderr, "clout: split %s: %d users before, %d engaged after; Clout Score objective %.5f (mix, both targets); %s\n",
+			fmtTime(at), sp.Users, sp.Engaged, rank.Mix.Sum(ev.rows[first].m[:]), time.Since(t0).Round(time.Millisecond))
 	}
 	if c.history != "" && withHistory == 0 {
 		return nil, usageErr("eval --history: %s has no partition that ends at any split (a partition run=D ends at the split D+1 00:00:00Z)", c.history)
