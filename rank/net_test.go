@@ -233,10 +233,7 @@ func BenchmarkClosedGroups(b *testing.B) {
 	for _, scale := range []int{16, 18, 20} {
 		b.Run(fmt.Sprintf("scale=%d,ef=16,layers=5", scale), func(b *testing.B) {
 			g := cachedRMAT(b, scale, 16, true)
-			var m float64
-			for _, k := range interactionKinds(g) {
-				m += float64(g.Layer(k).Edges())
-			}
+			m := interactionEdges(g)
 			credit := engagerCredit(g, DefaultEngagerBudget, 0)
 			var groups int
 			for b.Loop() {
@@ -248,6 +245,15 @@ func BenchmarkClosedGroups(b *testing.B) {
 	}
 }
 
+// interactionEdges returns the number of edges of g's interaction layers.
+func interactionEdges(g *graph.Graph) float64 {
+	var m float64
+	for _, k := range interactionKinds(g) {
+		m += float64(g.Layer(k).Edges())
+	}
+	return m
+}
+
 // BenchmarkEngagerCredit computes every account's engager credit (the distinct
 // accounts it engaged, merging its out-lists over the interaction layers) on the
 // graphs of BenchmarkClosedGroups, per interaction edge, on every CPU.
@@ -255,10 +261,7 @@ func BenchmarkEngagerCredit(b *testing.B) {
 	for _, scale := range []int{16, 18, 20} {
 		b.Run(fmt.Sprintf("scale=%d,ef=16,layers=5", scale), func(b *testing.B) {
 			g := cachedRMAT(b, scale, 16, true)
-			var m float64
-			for _, k := range interactionKinds(g) {
-				m += float64(g.Layer(k).Edges())
-			}
+			m := interactionEdges(g)
 			var credit []float32
 			for b.Loop() {
 				credit = engagerCredit(g, DefaultEngagerBudget, 0)

@@ -14,17 +14,23 @@ import (
 
 var pointsLine = regexp.MustCompile(`(?m)^\s+(-?[\d.]+) points  (.+): (\S+), (?:higher than|in the top) ([\d.e-]+) % of users`)
 
-func TestExplainSmall(t *testing.T) {
-	dir := t.TempDir()
-	// r1..r8 retweet h, which retweets only x: h passes x all it has. n1 retweets x and
-	// five others, so it passes x a sixth of its little rank.
+// explainRetweets writes the retweets of TestExplainSmall into dir and returns the
+// file: r1..r8 retweet h, which retweets only x, so h passes x all it has; n1
+// retweets x and five others, so it passes x a sixth of its little rank.
+func explainRetweets(t *testing.T, dir string) string {
+	t.Helper()
 	var b strings.Builder
 	for i := 1; i <= 8; i++ {
 		fmt.Fprintf(&b, "r%d h\n", i)
 	}
 	b.WriteString("h x\nn1 x\nn1 o1\nn1 o2\nn1 o3\nn1 o4\nn1 o5\n")
+	return writeFile(t, dir, "rt.txt", b.String())
+}
+
+func TestExplainSmall(t *testing.T) {
+	dir := t.TempDir()
 	run := filepath.Join(dir, "run")
-	tbl := scoreOut(t, run, "--retweets", writeFile(t, dir, "rt.txt", b.String()))
+	tbl := scoreOut(t, run, "--retweets", explainRetweets(t, dir))
 	rows := byUser(tbl)
 
 	stdout, stderr, code := runCLI(t, "explain", "--run", run, "-n", "40", "x")
@@ -218,13 +224,8 @@ func TestExplainByHandle(t *testing.T) {
 // retweeters. explain says so beside n1, and not beside h (1 account engaged).
 func TestExplainEngagerCredit(t *testing.T) {
 	dir := t.TempDir()
-	var b strings.Builder
-	for i := 1; i <= 8; i++ {
-		fmt.Fprintf(&b, "r%d h\n", i)
-	}
-	b.WriteString("h x\nn1 x\nn1 o1\nn1 o2\nn1 o3\nn1 o4\nn1 o5\n")
 	run := filepath.Join(dir, "run")
-	tbl := scoreOut(t, run, "--engager-budget", "3", "--retweets", writeFile(t, dir, "rt.txt", b.String()))
+	tbl := scoreOut(t, run, "--engager-budget", "3", "--retweets", explainRetweets(t, dir))
 	i := byUser(tbl)["x"]
 	if ea, ur := tbl.Col("engaged_audience").Floats[i], tbl.Col("unique_retweeters").Floats[i]; ea != 1.5 || ur != 1.5 {
 		t.Errorf("x: engaged_audience %g, unique_retweeters %g; want 1.5 and 1.5", ea, ur)
