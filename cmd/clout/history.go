@@ -24,7 +24,8 @@ import (
 
 const day = 24 * 60 * 60 // seconds
 
-// The smoothing rule's constants (docs/HISTORY.md).
+// The smoothing rule's constants (docs/HISTORY.md); the first two are the defaults of
+// --smooth-alpha and --smooth-cap.
 const (
 	smoothAlpha = 0.5  // share of the gap to the raw score closed per day
 	smoothCap   = 10.0 // largest move of the published score per day, in points
@@ -57,7 +58,9 @@ type historyConfig struct {
 	dir    string
 	asOf   string // the flag as given
 	smooth bool
-	date   int64 // the as-of date, Unix seconds of its 00:00 UTC; graph.NoTime until resolved
+	alpha  float64 // --smooth-alpha: share of the gap closed per day, in (0, 1]
+	cap    float64 // --smooth-cap: largest move per day, in points (> 0)
+	date   int64   // the as-of date, Unix seconds of its 00:00 UTC; graph.NoTime until resolved
 	info   *historyInfo
 }
 
@@ -87,12 +90,20 @@ func (h *historyConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&h.dir, "history", "", "store the run as the partition `DIR`/run=YYYY-MM-DD/ (instead of --out), with the Clout Score smoothed against the previous partition and delta_day/week/month columns")
 	fs.StringVar(&h.asOf, "as-of", "", "`date` (YYYY-MM-DD, UTC) of the --history partition; also the end of the window (--until) when --until is not given. Default: the day of --until, or of the latest event")
 	fs.BoolVar(&h.smooth, "smooth", true, "with --history: smooth the published Clout Score against the previous partition (clout_raw keeps the unsmoothed one)")
+	fs.Float64Var(&h.alpha, "smooth-alpha", smoothAlpha, "with --history: the share of the gap between the published and the raw score closed per day, in (0, 1] (1: no lag, only the cap)")
+	fs.Float64Var(&h.cap, "smooth-cap", smoothCap, "with --history: the largest move of the published score per day, in points (> 0), unless the engaged audience really changed")
 }
 
 // check validates the history flags once parsed; outSet says whether --out was given.
 // An --as-of without --until ends the window at the end of that day.
 func (h *historyConfig) check(c *scoreConfig, outSet bool) error {
 	h.date = graph.NoTime
+	if !(h.alpha > 0 && h.alpha <= 1) {
+		return usageErr("--smooth-alpha must be in (0, 1], got %g", h.alpha)
+	}
+	if !(h.cap > 0) || math.IsInf(h.cap, 0) {
+		return usageErr("--smooth-cap must be a number of points > 0, got %g", h.cap)
+	}
 	if h.dir == "" {
 		if h.asOf != "" {
 			return usageErr("--as-of needs --history")
@@ -250,14 +261,15 @@ func readPast(dir string) (*pastScores, error) {
 }
 
 // smoothed is the published score given the raw score r, the previous published
-// score p, the engaged audiences now (e) and then (ep, negative when unknown), and
-// the gap in days since the previous partition. It reports which branch it took.
-func smoothed(r, p, e, ep float64, gap float64) (float64, string) {
+// score p, the engaged audiences now (e) and then (ep, negative when unknown), the
+// gap in days since the previous partition, and the rule's share per day a and cap
+// per day cp. It reports which branch it took.
+func smoothed(r, p, e, ep, gap, a, cp float64) (float64, string) {
 	if ep >= 0 && e >= 0 && realChange(e, ep) {
 		return r, "real"
 	}
-	alpha := 1 - math.Pow(1-smoothAlpha, gap)
-	limit := smoothCap * gap
+	alpha := 1 - math.Pow(1-a, gap)
+	limit := cp * gap
 	step := alpha * (r - p)
 	how := "smoothed"
 	if math.Abs(step) > limit {
@@ -292,7 +304,7 @@ func (h *historyConfig) apply(t *sink.Table) (*sink.Table, error) {
 	ps = slices.DeleteFunc(ps, func(p partition) bool { return p.date >= h.date })
 	h.info = &historyInfo{AsOf: time.Unix(h.date, 0).UTC().Format(time.DateOnly), Partition: partitionName(h.date),
 		Deltas: map[string]string{},
-		Smoothing: smoothInfo{On: h.smooth, Alpha: smoothAlpha, CapPerDay: smoothCap,
+		Smoothing: smoothInfo{On: h.smooth, Alpha: h.alpha, CapPerDay: h.cap,
 			RealChangeMin: realChangeMin, RealChangeRatio: realChangeRatio, RealChangeSigma: realChangeSigma}}
 	cache := map[string]*pastScores{}
 	past := func(p partition) (*pastScores, error) {
@@ -339,7 +351,7 @@ func (h *historyConfig) apply(t *sink.Table) (*sink.Table, error) {
 					}
 				}
 				var how string
-				pub[i], how = smoothed(raw[i], p, e, ep, gap)
+				pub[i], how = smoothed(raw[i], p, e, ep, gap, h.alpha, h.cap)
 				switch how {
 				case "real":
 					h.info.Smoothing.RealChange++

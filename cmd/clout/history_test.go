@@ -270,10 +270,65 @@ func TestHistoryFlags(t *testing.T) {
 		{"score", "--history", dir, "--out", dir},                                               // one or the other
 		{"score", "--history", dir, "--as-of", "3 July"},                                        // not a date
 		{"score", "--history", dir, "--as-of", "2012-07-03", "--until", "2012-07-05T00:00:00Z"}, // later events
+		{"score", "--history", dir, "--smooth-alpha", "0"},                                      // closes nothing
+		{"score", "--history", dir, "--smooth-alpha", "1.5"},
+		{"score", "--history", dir, "--smooth-cap", "-1"},
+		{"score", "--history", dir, "--smooth-cap", "Inf"},
 	} {
 		if _, stderr, code := runCLI(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d (%s)", args, code, exitUsage, stderr)
 		}
+	}
+}
+
+// TestHistorySmoothFlags: --smooth-alpha and --smooth-cap replace the rule's 0.5 and
+// 10 points a day (restated here with 0.25 and 3: published = prev + clamp(0.25·(raw
+// − prev), ±3) over a gap of one day, unless the change is real), and run.json says
+// which were used.
+func TestHistorySmoothFlags(t *testing.T) {
+	dir := t.TempDir()
+	var l activityLog
+	l.background(rand.New(rand.NewPCG(1, 2)), 40, 60, 0, 3)
+	act := writeFile(t, dir, "act.txt", l.b.String())
+	h := filepath.Join(dir, "hist")
+	flags := []string{"--since", dateOf(0) + "T00:00:00Z", "--smooth-alpha", "0.25", "--smooth-cap", "3"}
+	prev := histScore(t, h, dateOf(1), act, flags...)
+	cur := histScore(t, h, dateOf(2), act, flags...)
+	pu := byUser(prev)
+	checked, capped := 0, 0
+	for i, id := range cur.Col("user_id").Strings {
+		j, ok := pu[id]
+		if !ok {
+			continue
+		}
+		e, ep := cur.Col("engaged_audience").Floats[i], prev.Col("engaged_audience").Floats[j]
+		if realChange(e, ep) {
+			continue
+		}
+		rawV, pub, p := cur.Col("clout_raw").Floats[i], cur.Col("clout").Floats[i], prev.Col("clout").Floats[j]
+		step := 0.25 * (rawV - p)
+		if math.Abs(step) > 3 {
+			capped++
+		}
+		step = max(-3, min(3, step))
+		if math.Abs(pub-(p+step)) > 1e-9 {
+			t.Errorf("%s: published %.4f, want %.4f (prev %.4f, raw %.4f)", id, pub, p+step, p, rawV)
+		}
+		checked++
+	}
+	if checked < 20 || capped == 0 {
+		t.Errorf("%d users checked against the rule, %d of them capped: want ≥ 20 and some", checked, capped)
+	}
+	var info runInfo
+	raw, err := os.ReadFile(filepath.Join(h, "run="+dateOf(2), "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &info); err != nil {
+		t.Fatal(err)
+	}
+	if sm := info.History.Smoothing; sm.Alpha != 0.25 || sm.CapPerDay != 3 {
+		t.Errorf("run.json smoothing %+v, want alpha 0.25 and cap 3", sm)
 	}
 }
 
