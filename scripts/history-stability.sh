@@ -9,6 +9,8 @@
 #                                           (every event from the start of the data to
 #                                           the end of its day)
 #   WINDOW=3 scripts/history-stability.sh   sliding windows: each run sees its last 3 days
+#   SMOOTH="--smooth-alpha 0.25 --smooth-cap 5" scripts/history-stability.sh
+#                                           another smoothing rule for the smoothed history
 #
 # Work folder: ${CLOUT_CACHE:-~/.cache/clout}/history.
 set -euo pipefail
@@ -27,7 +29,7 @@ for mode in smooth raw; do
 		since=2012-07-01
 		[ -n "$window" ] && since=$(date -u -d "2012-07-$d -$((window - 1)) days" +%F)
 		"$work/clout" score --history "$work/$mode" --as-of "2012-07-$d" --since "${since}T00:00:00Z" \
-			--smooth="$flag" --progress never --top 0 --edges=false 2>/dev/null
+			--smooth="$flag" ${SMOOTH:-} --progress never --top 0 --edges=false 2>/dev/null
 	done
 done
 echo "| as of | users in both | median, all (raw) | median, all (smoothed) | median, engaged (raw) | median, engaged (smoothed) | p90, engaged (raw) | p90, engaged (smoothed) | ≥ 30 points, engaged (raw) | ≥ 30 points, engaged (smoothed) |"
