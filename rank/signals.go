@@ -246,6 +246,13 @@ func handCatalogue() []signalSpec {
 		{Signal: Signal{Name: "recent_engager_influence", Weights: w(0, 0, 1),
 			Doc: "sum of the pagerank of the distinct accounts that engaged with the user, each weighted by its engager credit and 2^(−age/half-life) as in recent_engagers"},
 			needsFn: needsTimedInteraction, compute: recentEngagerInfluence},
+
+		// Anti-gaming, shown: what the user's own engagement counts for.
+		{Signal: Signal{Name: "engager_credit",
+			Doc: "what the user counts for as an engager of each account it engaged (shown, not scored): min(1, B/b), b the distinct accounts it retweeted, mentioned, replied to or liked, B the engager budget"},
+			needsFn: needsInteraction, compute: func(c *signalContext, v uint32) float64 {
+				return float64(c.credit[v])
+			}},
 	}
 }
 

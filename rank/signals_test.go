@@ -195,6 +195,8 @@ func TestEngagerCredit(t *testing.T) {
 		{2, "inbound_per_outbound", []float64{0, 4.5, 0.5, 0.5, 0.5, 0}},
 		{2, "engager_influence", []float64{0, 1.5, 0.5, 0.5, 0.5, 0}},
 		{2, "recent_engagers", []float64{0, 1.5, 0.5, 0.5, 0.5, 0}}, // every event at the window's end: weight 1
+		{2, "engager_credit", []float64{0.5, 1, 1, 1, 1, 1}},
+		{math.Inf(1), "engager_credit", []float64{1, 1, 1, 1, 1, 1}},
 		{math.Inf(1), "engaged_audience", []float64{0, 2, 1, 1, 1, 0}},
 		{math.Inf(1), "retweets_received", []float64{0, 4, 1, 1, 1, 0}},
 		{math.Inf(1), "mention_count", []float64{0, 2, 0, 0, 0, 0}},

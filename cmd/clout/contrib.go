@@ -261,6 +261,7 @@ var plainNames = map[string]string{
 	"follower_influence":        "influence of followers",
 	"engager_influence":         "influence of engagers (sum of their PageRank)",
 	"recent_engager_influence":  "influence of recent engagers",
+	"engager_credit":            "what the user counts for as an engager",
 }
 
 func plainName(name string) string {

@@ -155,6 +155,9 @@ func (e *explainer) header() {
 			e.w.printf("  %-14s %+5.1f\n", hz.col, c.Floats[i])
 		}
 	}
+	if x, ok := e.col("engager_credit").Number(i); ok && x < 1 {
+		e.w.printf("  the user engaged more accounts than the engager budget: its own engagement counts %.3g as an engager of each (README, anti-gaming)\n", x)
+	}
 }
 
 func (e *explainer) contributions() {

@@ -244,4 +244,10 @@ func TestExplainEngagerCredit(t *testing.T) {
 	if !strings.Contains(stdout, "distinct engagers: 1.5,") {
 		t.Errorf("want x's credited engagers (1.5) among the signals")
 	}
+	if n1 := runOK(t, "explain", "--run", run, "n1"); !strings.Contains(n1, "its own engagement counts 0.5 as an engager of each") {
+		t.Errorf("explain n1 does not say what n1 counts for:\n%s", n1)
+	}
+	if i := byUser(tbl)["n1"]; tbl.Col("engager_credit").Floats[i] != 0.5 || tbl.Col("engager_credit").Floats[byUser(tbl)["h"]] != 1 {
+		t.Errorf("engager_credit: n1 %g, h %g; want 0.5 and 1", tbl.Col("engager_credit").Floats[i], tbl.Col("engager_credit").Floats[byUser(tbl)["h"]])
+	}
 }

@@ -110,3 +110,15 @@ RETURN d.platform AS platform, d.layers AS layers, d.users AS users,
        d.loaded_at AS loaded_at, d.clout_version AS clout_version
 ORDER BY platform
 LIMIT 100;
+
+
+// 11. Accounts that engage everybody (README, anti-gaming): the users whose
+//     engager_credit is below 1 because they retweeted, mentioned, replied to or
+//     liked more distinct accounts than the engager budget; each counts only
+//     engager_credit as an engager of every one of them. Lowest credit first.
+MATCH (u:User)
+WHERE u.platform = $platform AND u.engager_credit < 1
+RETURN u.id AS id, u.handle AS handle, u.engager_credit AS engager_credit,
+       u.clout AS clout, u.rank AS rank
+ORDER BY engager_credit, rank
+LIMIT 25;
