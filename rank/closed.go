@@ -40,7 +40,7 @@ import "github.com/clout-dev/clout/graph"
 // group number), or -1, and how many closed groups and members there are. g's
 // interaction layers are read as given; without any, nobody is in a group. credit
 // weighs each outside engager (nil: each counts one).
-func closedGroups(g *graph.Graph, credit []float32) (group []int32, groups, members int) {
+func closedGroups(g *graph.Graph, credit []float64) (group []int32, groups, members int) {
 	kinds := interactionKinds(g)
 	n := g.Nodes()
 	if len(kinds) == 0 || n == 0 {
@@ -74,7 +74,7 @@ func closedGroups(g *graph.Graph, credit []float32) (group []int32, groups, memb
 		cu := comp[u]
 		cr := 1.0
 		if credit != nil {
-			cr = float64(credit[u])
+			cr = credit[u]
 		}
 		for _, k := range kinds {
 			l, _ := g.Layer(k).Out(u)

@@ -113,7 +113,7 @@ func interactionKinds(g *graph.Graph) []graph.Kind {
 
 // netEngagement is NetEngagement once walkPairs has found st, with the accounts'
 // engager credit (engagerCredit), which closedGroups weighs outside engagers by.
-func netEngagement(g *graph.Graph, workers int, st NetStats, credit []float32) (*graph.Graph, NetStats) {
+func netEngagement(g *graph.Graph, workers int, st NetStats, credit []float64) (*graph.Graph, NetStats) {
 	group, groups, members := closedGroups(g, credit)
 	st.ClosedGroups, st.ClosedMembers = groups, members
 	if st.ReturnedPairs == 0 && groups == 0 {

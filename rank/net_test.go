@@ -262,7 +262,7 @@ func BenchmarkEngagerCredit(b *testing.B) {
 		b.Run(fmt.Sprintf("scale=%d,ef=16,layers=5", scale), func(b *testing.B) {
 			g := cachedRMAT(b, scale, 16, true)
 			m := interactionEdges(g)
-			var credit []float32
+			var credit []float64
 			for b.Loop() {
 				credit = engagerCredit(g, DefaultEngagerBudget, 0)
 			}

@@ -81,7 +81,7 @@ type signalContext struct {
 	end      int64     // the window's end (Unix seconds) that ages are measured from
 	halfLife float64   // the half-life of engagement, in seconds (> 0)
 	// credit[u] is what u counts for as an engager (engagerCredit).
-	credit []float32
+	credit []float64
 }
 
 // handCatalogue lists every signal Clout computes, in output column order, with the
@@ -251,7 +251,7 @@ func handCatalogue() []signalSpec {
 		{Signal: Signal{Name: "engager_credit",
 			Doc: "what the user counts for as an engager of each account it engaged (shown, not scored): min(1, B/b), b the distinct accounts it retweeted, mentioned, replied to or liked, B the engager budget"},
 			needsFn: needsInteraction, compute: func(c *signalContext, v uint32) float64 {
-				return float64(c.credit[v])
+				return c.credit[v]
 			}},
 	}
 }
@@ -265,7 +265,7 @@ func Signals(in Inputs, pagerank []float64, workers int) []Signal {
 
 // signals is Signals with the half-life as a share of the window's length and
 // every account's engager credit (engagerCredit).
-func signals(in Inputs, pagerank []float64, workers int, halfLife float64, credit []float32) []Signal {
+func signals(in Inputs, pagerank []float64, workers int, halfLife float64, credit []float64) []Signal {
 	g := in.Graph
 	n := g.Nodes()
 	c := &signalContext{in: &in, rank: make([]float64, n)}
@@ -496,13 +496,13 @@ func forEachDistinct(c *signalContext, v uint32, adj func(*graph.Layer, uint32) 
 // engagers returns the engager credit of v's distinct engagers, summed.
 func engagers(c *signalContext, v uint32) float64 {
 	var s float64
-	forEachEngager(c, v, func(u uint32) { s += float64(c.credit[u]) })
+	forEachEngager(c, v, func(u uint32) { s += c.credit[u] })
 	return s
 }
 
 func engagerRankSum(c *signalContext, v uint32) float64 {
 	var s float64
-	forEachEngager(c, v, func(u uint32) { s += float64(c.credit[u]) * c.rank[u] })
+	forEachEngager(c, v, func(u uint32) { s += c.credit[u] * c.rank[u] })
 	return s
 }
 
@@ -514,14 +514,14 @@ const creditDoc = " (an account that engaged b distinct accounts, more than the 
 // (Params.EngagerBudget; budget > 0). It reads g as given, before any netting: what
 // an account did, including the engagement that was returned. It reads only the
 // out-lists.
-func engagerCredit(g *graph.Graph, budget float64, workers int) []float32 {
+func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 	n := g.Nodes()
 	c := &signalContext{}
 	for k := range graph.NumKinds {
 		c.layers[k] = g.Layer(k)
 	}
 	kinds := interactionKinds(g)
-	credit := make([]float32, n)
+	credit := make([]float64, n)
 	parallelFor(n, workers, func(lo, hi int) {
 		for u := lo; u < hi; u++ {
 			credit[u] = 1
@@ -539,7 +539,7 @@ func engagerCredit(g *graph.Graph, budget float64, workers int) []float32 {
 				b = distinctTargets(c, kinds, uint32(u))
 			}
 			if float64(b) > budget {
-				credit[u] = float32(budget / float64(b))
+				credit[u] = budget / float64(b)
 			}
 		}
 	})
@@ -587,7 +587,7 @@ func creditedActors(c *signalContext, k graph.Kind, v uint32) float64 {
 	actors, _ := c.layers[k].In(v)
 	var s float64
 	for _, u := range actors {
-		s += float64(c.credit[u])
+		s += c.credit[u]
 	}
 	return s
 }
@@ -598,7 +598,7 @@ func creditedEvents(c *signalContext, k graph.Kind, v uint32) float64 {
 	actors, counts := c.layers[k].In(v)
 	var s float64
 	for i, u := range actors {
-		s += float64(c.credit[u]) * float64(counts.At(i))
+		s += c.credit[u] * float64(counts.At(i))
 	}
 	return s
 }
@@ -657,14 +657,14 @@ func lastEngaged(c *signalContext, u, v uint32) int64 {
 // after the end, or at it, weighs 1). Engagement without a time counts for nothing.
 func recentEngagers(c *signalContext, v uint32) float64 {
 	var s float64
-	forEachEngager(c, v, func(u uint32) { s += float64(c.credit[u]) * c.decay(lastEngaged(c, u, v)) })
+	forEachEngager(c, v, func(u uint32) { s += c.credit[u] * c.decay(lastEngaged(c, u, v)) })
 	return s
 }
 
 // recentEngagerInfluence is recentEngagers with each engager weighted by its rank.
 func recentEngagerInfluence(c *signalContext, v uint32) float64 {
 	var s float64
-	forEachEngager(c, v, func(u uint32) { s += float64(c.credit[u]) * c.rank[u] * c.decay(lastEngaged(c, u, v)) })
+	forEachEngager(c, v, func(u uint32) { s += c.credit[u] * c.rank[u] * c.decay(lastEngaged(c, u, v)) })
 	return s
 }
 
