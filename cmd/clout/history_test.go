@@ -92,14 +92,7 @@ func TestHistoryPartitionsDeltasAndSmoothing(t *testing.T) {
 			t.Errorf("the partition lacks %s: %v", f, err)
 		}
 	}
-	var info runInfo
-	raw, err := os.ReadFile(filepath.Join(h, "run="+dateOf(4), "run.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &info); err != nil {
-		t.Fatal(err)
-	}
+	info := readRunInfo(t, filepath.Join(h, "run="+dateOf(4)))
 	// --as-of without --until ends the window at the end of the as-of day.
 	if info.History == nil || info.History.AsOf != dateOf(4) || info.Window.Until != dateOf(5)+"T00:00:00Z" {
 		t.Errorf("run.json: history %+v, window %+v", info.History, info.Window)
@@ -319,14 +312,7 @@ func TestHistorySmoothFlags(t *testing.T) {
 	if checked < 20 || capped == 0 {
 		t.Errorf("%d users checked against the rule, %d of them capped: want ≥ 20 and some", checked, capped)
 	}
-	var info runInfo
-	raw, err := os.ReadFile(filepath.Join(h, "run="+dateOf(2), "run.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &info); err != nil {
-		t.Fatal(err)
-	}
+	info := readRunInfo(t, filepath.Join(h, "run="+dateOf(2)))
 	if sm := info.History.Smoothing; sm.Alpha != 0.25 || sm.CapPerDay != 3 {
 		t.Errorf("run.json smoothing %+v, want alpha 0.25 and cap 3", sm)
 	}
@@ -505,4 +491,18 @@ func TestPermuteTable(t *testing.T) {
 	if got := fmt.Sprint(tb.Col("i").Ints, tb.Col("i").Valid); got != "[2 1 3 0] [true false true true]" {
 		t.Errorf("ints %s", got)
 	}
+}
+
+// readRunInfo reads the run.json of the run folder dir.
+func readRunInfo(t *testing.T, dir string) runInfo {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info runInfo
+	if err := json.Unmarshal(raw, &info); err != nil {
+		t.Fatal(err)
+	}
+	return info
 }

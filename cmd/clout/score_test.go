@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"github.com/clout-dev/clout/rank"
 	"math"
@@ -40,14 +39,7 @@ func TestScoreHiggs(t *testing.T) {
 		t.Errorf("want a header and 20 rows on stdout, got:\n%s", stdout)
 	}
 
-	var info runInfo
-	raw, err := os.ReadFile(filepath.Join(dir, "run.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &info); err != nil {
-		t.Fatal(err)
-	}
+	info := readRunInfo(t, dir)
 	in := info.Inputs[0]
 	if in.Records != 563069 || in.Events["retweets"] != 354930 || in.Events["mentions"] != 171237 || in.Events["replies"] != 36902 {
 		t.Errorf("input counts: records %d, events %v", in.Records, in.Events)
@@ -282,14 +274,7 @@ func TestScoreWindow(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, "run.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var info runInfo
-	if err := json.Unmarshal(raw, &info); err != nil {
-		t.Fatal(err)
-	}
+	info := readRunInfo(t, dir)
 	in := info.Inputs[0]
 	if in.Events["retweets"] != 233331 || in.Events["mentions"] != 101279 || in.Events["replies"] != 21778 {
 		t.Errorf("events in window: %v", in.Events)
