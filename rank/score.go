@@ -21,10 +21,10 @@ type Params struct {
 	// end counts half. Relative to the window, so that a week's export and five
 	// years of cascades are weighed alike. 0 means DefaultHalfLife.
 	HalfLife float64
-	// EngagerBudget is the most engager credit one account hands out: an account
-	// that engaged b > EngagerBudget distinct accounts (over the retweets,
-	// mentions, replies and likes, net of the netting) counts EngagerBudget/b, not
-	// 1, as an engager of each of them, in every signal that counts or sums over a
+	// EngagerBudget is the most engager credit one account hands out in a week: an
+	// account that engaged b > EngagerBudget distinct accounts within EngagerSpan
+	// (over the retweets, mentions, replies and likes, before any netting;
+	// engagerCredit) counts EngagerBudget/b, not 1, as an engager of each of them, in every signal that counts or sums over a
 	// user's engagers (README, anti-gaming). 0 means DefaultEngagerBudget; +Inf
 	// counts every engager as one.
 	EngagerBudget float64

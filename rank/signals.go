@@ -1,6 +1,7 @@
 package rank
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -249,7 +250,7 @@ func handCatalogue() []signalSpec {
 
 		// Anti-gaming, shown: what the user's own engagement counts for.
 		{Signal: Signal{Name: "engager_credit",
-			Doc: "what the user counts for as an engager of each account it engaged (shown, not scored): min(1, B/b), b the distinct accounts it retweeted, mentioned, replied to or liked, B the engager budget"},
+			Doc: "what the user counts for as an engager of each account it engaged (shown, not scored): min(1, B/b), b the most distinct accounts it retweeted, mentioned, replied to or liked within a week, B the engager budget"},
 			needsFn: needsInteraction, compute: func(c *signalContext, v uint32) float64 {
 				return c.credit[v]
 			}},
@@ -507,13 +508,21 @@ func engagerRankSum(c *signalContext, v uint32) float64 {
 }
 
 // creditDoc ends the doc of every signal that weighs engagers by their credit.
-const creditDoc = " (an account that engaged b distinct accounts, more than the engager budget B, counts B/b; otherwise 1)"
+const creditDoc = " (an account that engaged b distinct accounts within a week, more than the engager budget B, counts B/b; otherwise 1)"
+
+// EngagerSpan is the span of time, in seconds, that the engager budget counts an
+// account's distinct engaged accounts within: a week.
+const EngagerSpan = 7 * 24 * 60 * 60
 
 // engagerCredit returns every account's engager credit in g: min(1, budget/b), with
-// b the number of distinct accounts it retweeted, mentioned, replied to or liked
-// (Params.EngagerBudget; budget > 0). It reads g as given, before any netting: what
-// an account did, including the engagement that was returned. It reads only the
-// out-lists.
+// b the largest number of distinct accounts it retweeted, mentioned, replied to or
+// liked within EngagerSpan, each engaged account placed at the time of its latest
+// engagement (accounts engaged only without a time count in every span; without
+// timestamps b counts over the whole input). A week, so that a real account that
+// engages a few accounts a week for years is not taken for one that engages
+// hundreds in an hour (Params.EngagerBudget; budget > 0). It reads g as given,
+// before any netting: what an account did, including the engagement that was
+// returned. It reads only the out-lists.
 func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 	n := g.Nodes()
 	c := &signalContext{}
@@ -521,6 +530,10 @@ func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 		c.layers[k] = g.Layer(k)
 	}
 	kinds := interactionKinds(g)
+	timed := false
+	for _, k := range kinds {
+		timed = timed || c.layers[k].Timed()
+	}
 	credit := make([]float64, n)
 	parallelFor(n, workers, func(lo, hi int) {
 		for u := lo; u < hi; u++ {
@@ -538,12 +551,61 @@ func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 			if len(kinds) > 1 {
 				b = distinctTargets(c, kinds, uint32(u))
 			}
+			if float64(b) > budget && timed {
+				b = spanTargets(c, kinds, uint32(u), EngagerSpan)
+			}
 			if float64(b) > budget {
 				credit[u] = budget / float64(b)
 			}
 		}
 	})
 	return credit
+}
+
+// spanTargets returns the largest number of distinct accounts u engaged over the
+// layers kinds within span seconds, each placed at the latest time u engaged it;
+// accounts u engaged only without a time count in every span.
+func spanTargets(c *signalContext, kinds []graph.Kind, u uint32, span int64) int {
+	type engaged struct {
+		v    uint32
+		last int64
+	}
+	var es []engaged
+	for _, k := range kinds {
+		l := c.layers[k]
+		lo, hi := l.OutRange(u)
+		for i := lo; i < hi; i++ {
+			v, _, _, last := l.EdgeAt(i)
+			es = append(es, engaged{v, last})
+		}
+	}
+	// One entry per account, its latest time first (graph.NoTime is the least).
+	slices.SortFunc(es, func(a, b engaged) int {
+		if a.v != b.v {
+			return cmp.Compare(a.v, b.v)
+		}
+		return cmp.Compare(b.last, a.last)
+	})
+	untimed := 0
+	var times []int64
+	for i, e := range es {
+		switch {
+		case i > 0 && e.v == es[i-1].v:
+		case e.last == graph.NoTime:
+			untimed++
+		default:
+			times = append(times, e.last)
+		}
+	}
+	slices.Sort(times)
+	best := 0
+	for i, j := 0, 0; j < len(times); j++ {
+		for times[j]-times[i] >= span {
+			i++
+		}
+		best = max(best, j-i+1)
+	}
+	return best + untimed
 }
 
 // distinctTargets returns the number of distinct accounts u engaged over the layers

@@ -243,3 +243,40 @@ func TestClosedGroupCredit(t *testing.T) {
 		t.Errorf("budget 2: %d closed groups of %d members, want 1 of 2", groups, members)
 	}
 }
+
+// TestEngagerSpan: the budget counts the accounts engaged within a week. Account 0
+// retweets 1 and 2 on days 0 and 1, and 3 and 4 on days 8 and 9: 4 accounts in all,
+// but at most 2 within any week (days 1 and 8 are exactly a week apart, which is
+// outside it), so with a budget of 1 it counts 1/2, not 1/4. Account 5 retweets 1 on
+// day 0 and mentions it again on day 20, and retweets 2 on day 14: the second
+// engagement of 1 moves it to day 20, so 2 and 1 are 6 days apart, both in one
+// week: 2, credit 1/2. Without timestamps, every engaged account counts: 1/4.
+func TestEngagerSpan(t *testing.T) {
+	const d = 24 * 60 * 60
+	build := func(timed bool) *graph.Graph {
+		var b graph.Builder
+		add := func(k graph.Kind, u, v uint32, at int64) {
+			if !timed {
+				at = graph.NoTime
+			}
+			b.AddAt(k, u, v, 1, at)
+		}
+		for i, at := range []int64{0, 1 * d, 8 * d, 9 * d} {
+			add(graph.Retweets, 0, uint32(1+i), at)
+		}
+		add(graph.Retweets, 5, 1, 0)
+		add(graph.Mentions, 5, 1, 20*d)
+		add(graph.Retweets, 5, 2, 14*d)
+		g, err := b.Build(1, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	if got := engagerCredit(build(true), 1, 1); got[0] != 0.5 || got[5] != 0.5 {
+		t.Errorf("timed: credit of 0 and 5: %g, %g; want 0.5 and 0.5", got[0], got[5])
+	}
+	if got := engagerCredit(build(false), 1, 1); got[0] != 0.25 || got[5] != 0.5 {
+		t.Errorf("untimed: credit of 0 and 5: %g, %g; want 0.25 and 0.5", got[0], got[5])
+	}
+}

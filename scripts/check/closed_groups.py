@@ -9,7 +9,8 @@ members, is smaller than the largest component, and fewer distinct accounts outs
 it engage its members than it has members, or fewer (outside account, member)
 pairs engage its members than (member, member) pairs do (rank/closed.go). Outside
 accounts and pairs count by the outside account's engager credit, min(1, B/b) with
-b the distinct accounts it engaged and B the engager budget (50, rank's default).
+b the distinct accounts it engaged and B the engager budget (50, rank's default). Rank
+counts b within any week; the Higgs log spans less than one, so here b counts over it all.
 
     python3 scripts/check/closed_groups.py [datasets/higgs/higgs-activity_time.txt.gz] [budget]
 """
