@@ -1,7 +1,6 @@
 package rank
 
 import (
-	"cmp"
 	"math"
 	"slices"
 
@@ -536,6 +535,7 @@ func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 	}
 	credit := make([]float64, n)
 	parallelFor(n, workers, func(lo, hi int) {
+		var times []int64 // spanTargets' buffer, one per chunk
 		for u := lo; u < hi; u++ {
 			credit[u] = 1
 			// The out-degrees summed over the layers bound b from above: most
@@ -548,11 +548,11 @@ func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 				continue
 			}
 			b := sum
-			if len(kinds) > 1 {
+			switch {
+			case timed:
+				b = spanTargets(c, kinds, uint32(u), EngagerSpan, budget, &times)
+			case len(kinds) > 1:
 				b = distinctTargets(c, kinds, uint32(u))
-			}
-			if float64(b) > budget && timed {
-				b = spanTargets(c, kinds, uint32(u), EngagerSpan)
 			}
 			if float64(b) > budget {
 				credit[u] = budget / float64(b)
@@ -564,38 +564,53 @@ func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 
 // spanTargets returns the largest number of distinct accounts u engaged over the
 // layers kinds within span seconds, each placed at the latest time u engaged it;
-// accounts u engaged only without a time count in every span.
-func spanTargets(c *signalContext, kinds []graph.Kind, u uint32, span int64) int {
-	type engaged struct {
-		v    uint32
-		last int64
-	}
-	var es []engaged
+// accounts u engaged only without a time count in every span. It merges the
+// ascending out-lists as distinctTargets does, and sorts the times in *buf, which
+// it reuses; when u engaged no more than budget distinct accounts in all, it
+// returns that number without sorting (no span can hold more).
+func spanTargets(c *signalContext, kinds []graph.Kind, u uint32, span int64, budget float64, buf *[]int64) int {
+	var lists [graph.NumKinds][]uint32
+	var pos [graph.NumKinds]uint64 // the edge position of lists[i][0] in layer lay[i]
+	var lay [graph.NumKinds]*graph.Layer
+	m := 0
 	for _, k := range kinds {
 		l := c.layers[k]
-		lo, hi := l.OutRange(u)
-		for i := lo; i < hi; i++ {
-			v, _, _, last := l.EdgeAt(i)
-			es = append(es, engaged{v, last})
+		if a, _ := l.Out(u); len(a) > 0 {
+			lists[m], lay[m] = a, l
+			pos[m], _ = l.OutRange(u)
+			m++
 		}
 	}
-	// One entry per account, its latest time first (graph.NoTime is the least).
-	slices.SortFunc(es, func(a, b engaged) int {
-		if a.v != b.v {
-			return cmp.Compare(a.v, b.v)
-		}
-		return cmp.Compare(b.last, a.last)
-	})
+	times := (*buf)[:0]
 	untimed := 0
-	var times []int64
-	for i, e := range es {
-		switch {
-		case i > 0 && e.v == es[i-1].v:
-		case e.last == graph.NoTime:
-			untimed++
-		default:
-			times = append(times, e.last)
+	for m > 0 {
+		next := lists[0][0]
+		for i := 1; i < m; i++ {
+			next = min(next, lists[i][0])
 		}
+		last := graph.NoTime // the least int64
+		for i := 0; i < m; {
+			if lists[i][0] == next {
+				_, _, _, t := lay[i].EdgeAt(pos[i])
+				last = max(last, t)
+				lists[i], pos[i] = lists[i][1:], pos[i]+1
+				if len(lists[i]) == 0 {
+					m--
+					lists[i], pos[i], lay[i] = lists[m], pos[m], lay[m]
+					continue
+				}
+			}
+			i++
+		}
+		if last == graph.NoTime {
+			untimed++
+		} else {
+			times = append(times, last)
+		}
+	}
+	*buf = times
+	if float64(len(times)+untimed) <= budget {
+		return len(times) + untimed
 	}
 	slices.Sort(times)
 	best := 0
@@ -605,6 +620,7 @@ func spanTargets(c *signalContext, kinds []graph.Kind, u uint32, span int64) int
 		}
 		best = max(best, j-i+1)
 	}
+	*buf = times
 	return best + untimed
 }
 

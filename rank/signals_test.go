@@ -280,3 +280,44 @@ func TestEngagerSpan(t *testing.T) {
 		t.Errorf("untimed: credit of 0 and 5: %g, %g; want 0.25 and 0.5", got[0], got[5])
 	}
 }
+
+// TestDistinctTargets checks the counting merges of engagerCredit (distinctTargets,
+// and spanTargets without timestamps) against forEachTarget on a random graph of
+// three layers whose out-lists overlap.
+func TestDistinctTargets(t *testing.T) {
+	var b graph.Builder
+	rng := uint64(12345)
+	next := func(n uint64) uint32 { // xorshift: reproducible, no dependency
+		rng ^= rng << 13
+		rng ^= rng >> 7
+		rng ^= rng << 17
+		return uint32(rng % n)
+	}
+	for range 20000 {
+		k := []graph.Kind{graph.Retweets, graph.Mentions, graph.Replies}[next(3)]
+		b.Add(k, next(300), next(300), 1)
+	}
+	g, err := b.Build(1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &signalContext{}
+	for k := range graph.NumKinds {
+		c.layers[k] = g.Layer(k)
+	}
+	for u := range uint32(g.Nodes()) {
+		want := 0
+		forEachTarget(c, u, func(uint32) { want++ })
+		if got := distinctTargets(c, interactionKinds(g), u); got != want {
+			t.Fatalf("user %d: %d distinct targets, want %d", u, got, want)
+		}
+		// Without timestamps every target counts in every span: spanTargets counts
+		// them all, sorting (budget 0) or not (a budget above them).
+		var buf []int64
+		for _, budget := range []float64{0, float64(want)} {
+			if got := spanTargets(c, interactionKinds(g), u, EngagerSpan, budget, &buf); got != want {
+				t.Fatalf("user %d, budget %g: spanTargets %d, want %d", u, budget, got, want)
+			}
+		}
+	}
+}
