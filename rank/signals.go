@@ -446,23 +446,11 @@ func followerPct(c *signalContext, k graph.Kind, v uint32) float64 {
 // forEachEngager calls f once for every distinct actor of v over the interaction
 // layers, merging their ascending in-lists.
 func forEachEngager(c *signalContext, v uint32, f func(u uint32)) {
-	forEachDistinct(c, v, (*graph.Layer).In, f)
-}
-
-// forEachTarget calls f once for every distinct account u engaged over the
-// interaction layers, merging their ascending out-lists.
-func forEachTarget(c *signalContext, u uint32, f func(v uint32)) {
-	forEachDistinct(c, u, (*graph.Layer).Out, f)
-}
-
-// forEachDistinct calls f once for every distinct id of the lists adj returns for
-// v in the interaction layers, merging them (each is ascending).
-func forEachDistinct(c *signalContext, v uint32, adj func(*graph.Layer, uint32) ([]uint32, graph.Counts), f func(u uint32)) {
 	var lists [graph.NumKinds][]uint32
 	m := 0
 	for k := graph.Retweets; k < graph.NumKinds; k++ {
 		if l := c.layers[k]; l != nil {
-			if a, _ := adj(l, v); len(a) > 0 {
+			if a, _ := l.In(v); len(a) > 0 {
 				lists[m] = a
 				m++
 			}
@@ -547,12 +535,9 @@ func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 			if float64(sum) <= budget {
 				continue
 			}
-			b := sum
-			switch {
-			case timed:
+			b := sum // one untimed layer: its out-degree
+			if timed || len(kinds) > 1 {
 				b = spanTargets(c, kinds, uint32(u), EngagerSpan, budget, &times)
-			case len(kinds) > 1:
-				b = distinctTargets(c, kinds, uint32(u))
 			}
 			if float64(b) > budget {
 				credit[u] = budget / float64(b)
@@ -564,10 +549,11 @@ func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 
 // spanTargets returns the largest number of distinct accounts u engaged over the
 // layers kinds within span seconds, each placed at the latest time u engaged it;
-// accounts u engaged only without a time count in every span. It merges the
-// ascending out-lists as distinctTargets does, and sorts the times in *buf, which
-// it reuses; when u engaged no more than budget distinct accounts in all, it
-// returns that number without sorting (no span can hold more).
+// accounts u engaged only without a time count in every span (so without
+// timestamps it counts the distinct accounts). It merges the ascending out-lists,
+// reading times only from timed layers, and sorts the times in *buf, which it
+// reuses; when u engaged no more than budget distinct accounts in all, it returns
+// that number without sorting (no span can hold more).
 func spanTargets(c *signalContext, kinds []graph.Kind, u uint32, span int64, budget float64, buf *[]int64) int {
 	var lists [graph.NumKinds][]uint32
 	var pos [graph.NumKinds]uint64 // the edge position of lists[i][0] in layer lay[i]
@@ -591,8 +577,10 @@ func spanTargets(c *signalContext, kinds []graph.Kind, u uint32, span int64, bud
 		last := graph.NoTime // the least int64
 		for i := 0; i < m; {
 			if lists[i][0] == next {
-				_, _, _, t := lay[i].EdgeAt(pos[i])
-				last = max(last, t)
+				if lay[i].Timed() {
+					_, _, _, t := lay[i].EdgeAt(pos[i])
+					last = max(last, t)
+				}
 				lists[i], pos[i] = lists[i][1:], pos[i]+1
 				if len(lists[i]) == 0 {
 					m--
@@ -620,44 +608,7 @@ func spanTargets(c *signalContext, kinds []graph.Kind, u uint32, span int64, bud
 		}
 		best = max(best, j-i+1)
 	}
-	*buf = times
 	return best + untimed
-}
-
-// distinctTargets returns the number of distinct accounts u engaged over the layers
-// kinds: a merge of the ascending out-lists that only counts (forEachTarget with
-// no call per target).
-func distinctTargets(c *signalContext, kinds []graph.Kind, u uint32) int {
-	var lists [graph.NumKinds][]uint32
-	m := 0
-	for _, k := range kinds {
-		if a, _ := c.layers[k].Out(u); len(a) > 0 {
-			lists[m] = a
-			m++
-		}
-	}
-	n := 0
-	for m > 1 {
-		next := lists[0][0]
-		for i := 1; i < m; i++ {
-			next = min(next, lists[i][0])
-		}
-		n++
-		for i := 0; i < m; {
-			if lists[i][0] == next {
-				if lists[i] = lists[i][1:]; len(lists[i]) == 0 {
-					m--
-					lists[i] = lists[m]
-					continue
-				}
-			}
-			i++
-		}
-	}
-	if m == 1 {
-		n += len(lists[0])
-	}
-	return n
 }
 
 // creditedActors returns the engager credit of v's actors in layer k, summed.
