@@ -185,9 +185,9 @@ func (e *explainer) contributions() {
 // passed the user the most PageRank credit, d·PR(u)·w(u→v)/W_out(u), computed from
 // the run's edges.parquet with the run's layer weights and count transform. The edges
 // are those of the input, before returned engagement and the engagement within
-// closed groups are netted out. An engager that engaged more distinct accounts than
-// the run's engager budget is marked with the credit it counts for (README,
-// anti-gaming).
+// closed groups are netted out. An engager that engaged more distinct accounts within
+// a week than the run's engager budget is marked with the credit it counts for, from
+// the scores' engager_credit column (README, anti-gaming).
 func (e *explainer) engagers(path string) error {
 	m, i := e.m, e.row
 	if _, err := os.Stat(path); err != nil {
@@ -225,22 +225,9 @@ func (e *explainer) engagers(path string) error {
 			g.events[ty.Strings[r]] += cn.Ints[r]
 		}
 	}
-	// The distinct accounts each engager engaged (the interaction layers), for its
-	// engager credit.
-	budget := runBudget(m.path)
-	breadth := map[string]map[string]bool{}
-	if budget != nil {
-		for r := range t.Rows() {
-			k := userKey(pl.Strings[r], ac.Strings[r])
-			if byActor[k] == nil || ty.Strings[r] == "follows" {
-				continue
-			}
-			if breadth[k] == nil {
-				breadth[k] = map[string]bool{}
-			}
-			breadth[k][userKey(pl.Strings[r], tg.Strings[r])] = true
-		}
-	}
+	// Each engager's credit is the scores table's, as the scorer computed it (the
+	// accounts engaged within a week); the budget names the rule.
+	budget, creditCol := runBudget(m.path), m.t.Col("engager_credit")
 	prCol := m.t.Col("pagerank")
 	hasPR := prCol != nil && !prCol.Null && prCol.Type == sink.Float64
 	type credit struct {
@@ -289,8 +276,8 @@ func (e *explainer) engagers(path string) error {
 		if own > 0 {
 			line += fmt.Sprintf("; passed ≈ %.3g of the user's pagerank %.3g (%.0f %%)", c.credit, own, 100*c.credit/own)
 		}
-		if b := len(breadth[c.g.key]); budget != nil && float64(b) > *budget {
-			line += fmt.Sprintf("; engaged %d accounts, more than the engager budget %g: counts %.3g as an engager", b, *budget, *budget/float64(b))
+		if x, ok := creditCol.Number(c.row); ok && x < 1 && budget != nil {
+			line += fmt.Sprintf("; engaged %.0f accounts within a week, more than the engager budget %g: counts %.3g as an engager", *budget/x, *budget, x)
 		}
 		e.w.printf("%s\n", line)
 	}

@@ -233,7 +233,7 @@ func TestExplainEngagerCredit(t *testing.T) {
 	stdout := runOK(t, "explain", "--run", run, "-n", "40", "x")
 	t.Log(stdout)
 	for _, line := range strings.Split(stdout, "\n") {
-		marked := strings.Contains(line, "engaged 6 accounts, more than the engager budget 3: counts 0.5 as an engager")
+		marked := strings.Contains(line, "engaged 6 accounts within a week, more than the engager budget 3: counts 0.5 as an engager")
 		switch {
 		case strings.HasPrefix(line, "  snap n1:") && !marked:
 			t.Errorf("n1's line does not give its credit: %q", line)
