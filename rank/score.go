@@ -24,9 +24,9 @@ type Params struct {
 	// EngagerBudget is the most engager credit one account hands out in a week: an
 	// account that engaged b > EngagerBudget distinct accounts within EngagerSpan
 	// (over the retweets, mentions, replies and likes, before any netting;
-	// engagerCredit) counts EngagerBudget/b, not 1, as an engager of each of them, in every signal that counts or sums over a
-	// user's engagers (README, anti-gaming). 0 means DefaultEngagerBudget; +Inf
-	// counts every engager as one.
+	// engagerCredit) counts EngagerBudget/b, not 1, as an engager of each of them,
+	// in every signal that counts or sums over a user's engagers (README,
+	// anti-gaming). 0 means DefaultEngagerBudget; +Inf counts every engager as one.
 	EngagerBudget float64
 	// Weights, when not nil, replaces the catalogue's weights of the signals it
 	// names (by column name): what calibration tries out.

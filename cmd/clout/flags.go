@@ -165,7 +165,7 @@ func (f budgetFlag) Set(s string) error {
 	return nil
 }
 
-const budgetUsage = "the most engager credit one account hands out: an account that engaged b > `B` distinct accounts counts B/b as an engager of each (none: every engager counts 1; see the README's anti-gaming section)"
+const budgetUsage = "the most engager credit one account hands out: an account that engaged b > `B` distinct accounts within a week counts B/b as an engager of each (none: every engager counts 1; see the README's anti-gaming section)"
 
 // badLineFlag is --on-bad-line fail|skip.
 type badLineFlag struct{ p *ingest.BadLinePolicy }
