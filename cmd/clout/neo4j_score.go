@@ -22,13 +22,15 @@ const (
 	propRetweeted = "unique_messages_retweeted"
 )
 
+// neo4jWindowErr is the usage error of --since/--until with --from neo4j, which
+// runScore returns before it touches the output folder.
+var neo4jWindowErr = usageErr("--since/--until need the event log: Neo4j holds aggregated edges (count, first, last); window the inputs, then load them")
+
 // readNeo4j is the ingest step of `clout score --from neo4j`: it streams the users and
 // relationships of one group of platforms (those loaded together) out of the database
 // named by the environment into sk, and returns one source per platform for run.json.
+// runScore has refused --since/--until with it (neo4jWindowErr).
 func readNeo4j(ctx context.Context, c *scoreConfig, pg *progress, sk *ingest.Sink) ([]*source, error) {
-	if c.ingest.Since != graph.NoTime || c.ingest.Until != graph.NoTime {
-		return nil, usageErr("--since/--until need the event log: Neo4j holds aggregated edges (count, first, last); window the inputs, then load them")
-	}
 	st, err := openStore(ctx, "", envOr("NEO4J_DATABASE", neo4jstore.DefaultDatabase), 0)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
@@ -312,6 +313,8 @@ func TestNeo4jUsage(t *testing.T) {
 	t.Setenv("NEO4J_PASSWORD", "")
 	t.Setenv("NEO4J_PASSWORD_FILE", "")
 	t.Setenv("CLOUT_CACHE", t.TempDir())
+	// A usage error leaves no output folder behind.
+	out := filepath.Join(t.TempDir(), "out")
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -325,12 +328,15 @@ func TestNeo4jUsage(t *testing.T) {
 		{[]string{"load", "neo4j"}, "no password"},
 		{[]string{"export"}, "want a format"},
 		{[]string{"export", "neo4j-import"}, "want one output folder"},
-		{[]string{"score", "--from", "neo4j", "--since", "2012-07-01T00:00:00Z"}, "--since/--until"},
+		{[]string{"score", "--from", "neo4j", "--since", "2012-07-01T00:00:00Z", "--out", out}, "--since/--until"},
 	} {
 		_, stderr, code := runCLI(t, tc.args...)
 		if code != exitUsage || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, exitUsage, tc.want)
 		}
+	}
+	if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("score --from neo4j --since: the usage error left %s behind (%v)", out, err)
 	}
 }
 

@@ -101,6 +101,9 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if c.from != "files" && c.from != "neo4j" {
 		return usageErr("--from must be files or neo4j, got %q", c.from)
 	}
+	if c.from == "neo4j" && (c.ingest.Since != graph.NoTime || c.ingest.Until != graph.NoTime) {
+		return neo4jWindowErr
+	}
 	if c.ingest.Since != graph.NoTime && c.ingest.Until != graph.NoTime && c.ingest.Until <= c.ingest.Since {
 		return usageErr("--until must be after --since")
 	}
