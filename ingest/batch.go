@@ -1,15 +1,20 @@
 package ingest
 
-import "github.com/clout-dev/clout/graph"
+import (
+	"fmt"
+
+	"github.com/clout-dev/clout/graph"
+)
 
 // batchLen is how many edges with numeric ids the text readers gather before
 // interning them.
 const batchLen = 256
 
-// pendingEdge is a parsed edge whose ids are canonical decimals, waiting to be
-// interned, with the position of its line for errors.
+// pendingEdge is a parsed edge waiting to be interned, with the position of its line
+// for errors. Its ids are canonical decimals, or for a raw edge (queued by pushRaw)
+// tokens kept as written.
 type pendingEdge struct {
-	src, dst   uint64
+	src, dst   uint64 // the ids; for a raw edge, src indexes edgeBatch.raw
 	t          int64
 	off        int64
 	line       int
@@ -17,6 +22,8 @@ type pendingEdge struct {
 	w          uint32
 	sid, did   uint32 // dense id + 1 found by the probe; 0 when not found
 	k          graph.Kind
+	only       bool // intern the ids only, add no event (a mention a retweet carries, left out)
+	raw        bool // ids not in canonical decimal form (leading zeros): interned as written
 }
 
 // edgeBatch interns edges with numeric ids in batches, and feeds them to the graph.
@@ -32,7 +39,13 @@ type edgeBatch struct {
 	authors bool // feed s.Posts.AddAuthored(src, TimeKey(t)) (the Higgs log)
 	records bool // count Report.Records here (else the reader counts them)
 	e       []pendingEdge
+	raw     []rawIDs // the ids of the raw edges of e, as written in toks
+	toks    []byte
 }
+
+// rawIDs locates the ids of a raw edge in edgeBatch.toks: src is toks[a0:b0], dst
+// toks[b0:b1].
+type rawIDs struct{ a0, b0, b1 int }
 
 func newEdgeBatch(name string, s *Sink, plat uint8, rep *Report) *edgeBatch {
 	return &edgeBatch{name: name, s: s, plat: plat, rep: rep, records: true, e: make([]pendingEdge, 0, batchLen)}
@@ -47,6 +60,19 @@ func (b *edgeBatch) add(e pendingEdge) error {
 	return nil
 }
 
+// pushRaw queues an edge whose ids src and dst are interned as written (Intern), in
+// their place among the others; it does not flush.
+func (b *edgeBatch) pushRaw(e pendingEdge, src, dst []byte) {
+	id := rawIDs{a0: len(b.toks)}
+	b.toks = append(b.toks, src...)
+	id.b0 = len(b.toks)
+	b.toks = append(b.toks, dst...)
+	id.b1 = len(b.toks)
+	e.src, e.dst, e.raw = uint64(len(b.raw)), 0, true
+	b.raw = append(b.raw, id)
+	b.e = append(b.e, e)
+}
+
 // flush interns and adds the queued edges. Its only error is running out of ids, as
 // a *ParseError at the id that did.
 func (b *edgeBatch) flush() error {
@@ -57,7 +83,7 @@ func (b *edgeBatch) flush() error {
 	direct := in.num[b.plat].direct
 	n := uint64(len(direct))
 	for i := range b.e {
-		e := &b.e[i]
+		e := &b.e[i] // a raw edge's probe finds nonsense, which the loop below ignores
 		if e.src < n {
 			e.sid = direct[e.src]
 		}
@@ -69,22 +95,32 @@ func (b *edgeBatch) flush() error {
 	for i := range b.e {
 		e := &b.e[i]
 		src, dst := e.sid-1, e.did-1
-		if e.sid == 0 {
-			u, err := in.InternUint(b.plat, e.src)
-			if err != nil {
-				return b.err(e, e.scol, err)
+		if e.raw {
+			var err error
+			if src, dst, err = b.internRaw(e); err != nil {
+				return err
 			}
-			src = u
-		}
-		if e.did == 0 {
-			u, err := in.InternUint(b.plat, e.dst)
-			if err != nil {
-				return b.err(e, e.dcol, err)
+		} else {
+			if e.sid == 0 {
+				u, err := in.InternUint(b.plat, e.src)
+				if err != nil {
+					return b.err(e, e.scol, err)
+				}
+				src = u
 			}
-			dst = u
+			if e.did == 0 {
+				u, err := in.InternUint(b.plat, e.dst)
+				if err != nil {
+					return b.err(e, e.dcol, err)
+				}
+				dst = u
+			}
 		}
 		if b.records {
 			rep.Records++
+		}
+		if e.only {
+			continue
 		}
 		rep.Events[e.k] += int64(e.w)
 		if src == dst {
@@ -95,11 +131,26 @@ func (b *edgeBatch) flush() error {
 			b.s.Posts.AddAuthored(src, TimeKey(e.t))
 		}
 	}
-	b.e = b.e[:0]
+	b.reset()
 	return nil
 }
 
+// internRaw interns the ids of a raw edge as written.
+func (b *edgeBatch) internRaw(e *pendingEdge) (src, dst uint32, err error) {
+	id := b.raw[e.src]
+	if src, err = b.s.IDs.Intern(b.plat, b.toks[id.a0:id.b0]); err != nil {
+		return 0, 0, b.err(e, e.scol, fmt.Errorf("%w", err))
+	}
+	if dst, err = b.s.IDs.Intern(b.plat, b.toks[id.b0:id.b1]); err != nil {
+		return 0, 0, b.err(e, e.dcol, fmt.Errorf("%w", err))
+	}
+	return src, dst, nil
+}
+
+// reset empties the batch.
+func (b *edgeBatch) reset() { b.e, b.raw, b.toks = b.e[:0], b.raw[:0], b.toks[:0] }
+
 func (b *edgeBatch) err(e *pendingEdge, col int32, err error) *ParseError {
-	b.e = b.e[:0]
+	b.reset()
 	return &ParseError{Path: b.name, Line: e.line, Column: int(col), Offset: e.off, Err: err}
 }

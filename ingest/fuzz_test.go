@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/clout-dev/clout/graph"
@@ -70,6 +71,7 @@ func FuzzReadHiggsActivity(f *testing.F) {
 	for _, s := range []string{
 		"223789 213163 1341100972 MT\n223789 213163 1341100972 RE\n", "1 2 -5 RT\r\n# c\n\n",
 		"1 2 5 rt\n", "1 2 5\n", "1 2 5 RT x\n", "a 2 5 RT\n", "1 2 99999999999999999999 RE\n",
+		"1 2 5 RT\n1 2 5 MT\n1 3 5 MT\n1 4 6 MT\n", "007 2 5 RT\n007 03 5 MT\n 7 4 5 MT\n# c\n7 5 5 RT\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -80,9 +82,25 @@ func FuzzReadHiggsActivity(f *testing.F) {
 		if err == nil && rep.TotalEvents()+rep.OutOfWindow != rep.Records {
 			t.Fatalf("%d events + %d out of window != %d records", rep.TotalEvents(), rep.OutOfWindow, rep.Records)
 		}
-		checkSkip(t, func(o Options) (Report, error) {
-			return ReadHiggsActivity("fuzz", bytes.NewReader(data), NewSink(), o)
-		})
+		// Dropping a retweet's mentions fails the same way, interns the same ids,
+		// and leaves out of Events exactly the mentions it counts.
+		ds := NewSink()
+		drep, derr := ReadHiggsActivity("fuzz", bytes.NewReader(data), ds, Options{Since: 3, Until: 1 << 40, RetweetMentions: DropRetweetMentions})
+		if fmt.Sprint(derr) != fmt.Sprint(err) {
+			t.Fatalf("drop: error %v, keep: %v", derr, err)
+		}
+		sameIDs(t, s.IDs, ds.IDs)
+		diff := rep.Events
+		diff[graph.Mentions] -= drep.RetweetMentions
+		if drep.RetweetMentions != rep.RetweetMentions || drep.Records != rep.Records || (err == nil && drep.Events != diff) {
+			t.Fatalf("drop: events %v, %d retweet mentions, %d records; keep: %v, %d, %d", drep.Events, drep.RetweetMentions, drep.Records, rep.Events, rep.RetweetMentions, rep.Records)
+		}
+		for _, p := range []RetweetMentionPolicy{KeepRetweetMentions, DropRetweetMentions} {
+			checkSkip(t, func(o Options) (Report, error) {
+				o.RetweetMentions = p
+				return ReadHiggsActivity("fuzz", bytes.NewReader(data), NewSink(), o)
+			})
+		}
 	})
 }
 

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/clout-dev/clout/graph"
 )
@@ -32,6 +33,11 @@ type Options struct {
 	// finds it in the files beside the input (manifest.js or account.js; actor.json)
 	// when it is empty.
 	Owner string
+	// RetweetMentions says what to do with the mentions a retweet carries in a SNAP
+	// Higgs activity log: kept as the log has them (KeepRetweetMentions, the default)
+	// or left out (DropRetweetMentions). Only ReadHiggsActivity acts on it: the other
+	// readers see the retweet itself and never count its mentions.
+	RetweetMentions RetweetMentionPolicy
 
 	// owner, set by ReadInput, looks the owner up beside the input.
 	owner func() (string, error)
@@ -46,6 +52,48 @@ func (o *Options) exportOwner(what string) (string, error) {
 		return o.owner()
 	}
 	return "", fmt.Errorf("%s does not say whose account it is: set Options.Owner, or read it with ReadInput from its folder", what)
+}
+
+// RetweetMentionPolicy says what ReadHiggsActivity does with the MT lines that a
+// retweet carries. The Higgs log writes one tweet as a run of adjacent lines of the
+// same userA and second (ReadHiggsActivity has the exact rule); when the run holds an
+// RT line, the tweet is a retweet and its MT lines are the mentions written in the
+// retweeted tweet ("RT @B: … @C" gives "A B t RT" and "A C t MT"), that is the
+// original author's mentions, not the retweeter's. Either way they are counted in
+// Report.RetweetMentions (and in Report.Records).
+type RetweetMentionPolicy uint8
+
+const (
+	// KeepRetweetMentions reads the log as SNAP publishes it: every MT line is userA
+	// mentioning userB. It is the default (the shipped weights were fitted on it).
+	KeepRetweetMentions RetweetMentionPolicy = iota
+	// DropRetweetMentions leaves a retweet's MT lines out of the graph (no mention
+	// event, no authored post), as the Twitter API v2 and X archive readers leave a
+	// retweet's mentions out. Their users are still interned, in input order, so the
+	// users and their dense ids are those KeepRetweetMentions gives.
+	DropRetweetMentions
+)
+
+// String returns "keep" or "drop".
+func (p RetweetMentionPolicy) String() string {
+	switch p {
+	case KeepRetweetMentions:
+		return "keep"
+	case DropRetweetMentions:
+		return "drop"
+	}
+	return "RetweetMentionPolicy(" + strconv.Itoa(int(p)) + ")"
+}
+
+// ParseRetweetMentionPolicy returns the policy named s ("keep" or "drop"), for flags.
+func ParseRetweetMentionPolicy(s string) (RetweetMentionPolicy, error) {
+	switch s {
+	case "keep":
+		return KeepRetweetMentions, nil
+	case "drop":
+		return DropRetweetMentions, nil
+	}
+	return 0, fmt.Errorf("ingest: unknown retweet-mention policy %q (want keep or drop)", s)
 }
 
 // inWindow reports whether t falls in the window; NoTime always does.
@@ -83,6 +131,11 @@ type Report struct {
 	Events [graph.NumKinds]int64
 	// SelfLoops counts the events of Events whose actor is also the target.
 	SelfLoops [graph.NumKinds]int64
+	// RetweetMentions counts the in-window MT lines of a Higgs activity log that a
+	// retweet carries (see RetweetMentionPolicy). They are in Events[graph.Mentions]
+	// unless RetweetMentionsDropped, which DropRetweetMentions sets.
+	RetweetMentions        int64
+	RetweetMentionsDropped bool
 
 	// The platforms' export readers also count:
 	Posts      int64 // posts read (tweets, statuses, Bluesky posts), reposts included
@@ -108,6 +161,12 @@ func (r *Report) String() string {
 	for k, e := range r.Events {
 		if e != 0 {
 			s += fmt.Sprintf(", %s %d", graph.Kind(k), e)
+		}
+	}
+	if r.RetweetMentions != 0 {
+		s += fmt.Sprintf(", %d mentions carried by retweets", r.RetweetMentions)
+		if r.RetweetMentionsDropped {
+			s += " (left out)"
 		}
 	}
 	if r.OutOfWindow != 0 {
