@@ -84,6 +84,7 @@ func addEvalFlags(fs *flag.FlagSet, c *evalConfig, end *timeFlag) {
 	fs.Var(&c.cascades, "cascades", "Twitter15/16 propagation trees: a `path` to twitter15.tar.gz, twitter16.tar.gz or a folder of them; repeatable")
 	fs.StringVar(&c.src.platform, "platform", "snap", "platform `name` of inputs given by flags")
 	fs.Var(badLineFlag{&c.src.ingest.OnBadLine}, "on-bad-line", "fail on a malformed line, or skip it (fail|skip)")
+	fs.Var(retweetMentionsFlag{&c.src.ingest.RetweetMentions}, "retweet-mentions", retweetMentionsUsage)
 	fs.Var(&c.splits, "split", "split `time` (RFC 3339 or Unix seconds); repeatable or comma-separated (default: the ends of 2–5 July 2012 for Higgs; 2015-01-01, 2015-07-01, 2016-01-01, 2016-03-01 for cascades)")
 	fs.Var(end, "end", "end of the hold-out window (default: the end of the data)")
 	pr := &c.src.params.PageRank

@@ -261,6 +261,8 @@ func TestEvalFlags(t *testing.T) {
 		{"eval", "--floor", "10"},
 		{"eval", "--floor", "ten,3"},
 		{"score", "--floor", "-1,3"},
+		{"eval", "--retweet-mentions", "both"},
+		{"calibrate", "--retweet-mentions", ""},
 	} {
 		if _, stderr, code := runCLI(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d (usage); stderr: %s", args, code, exitUsage, stderr)
@@ -271,6 +273,47 @@ func TestEvalFlags(t *testing.T) {
 		filepath.Join("..", "..", "datasets", "higgs", "higgs-retweet_network.edgelist.gz"))
 	if code != exitUsage || !strings.Contains(stderr, "timestamps") {
 		t.Errorf("untimed retweets: exit %d, stderr %s", code, stderr)
+	}
+}
+
+// TestEvalRetweetMentions: eval and calibrate read through evalConfig.read, which
+// carries --retweet-mentions to the reader in both windows of a split. By hand: the
+// run of user 1 at second 100 is a retweet of 2 carrying a mention of 3; user 4's
+// mention of 2 at second 200, after the split at 150, is its own.
+func TestEvalRetweetMentions(t *testing.T) {
+	act := writeFile(t, t.TempDir(), "act.txt", "1 2 100 RT\n1 3 100 MT\n4 2 200 MT\n")
+	for _, tc := range []struct {
+		policy        string
+		before, after int // mention events before and after the split
+	}{
+		{"keep", 1, 1},
+		{"drop", 0, 1},
+	} {
+		c := &evalConfig{stderr: &bytes.Buffer{}}
+		fs := newFlagSet("eval", "eval", c.stderr)
+		end := &timeFlag{graph.NoTime}
+		addEvalFlags(fs, c, end)
+		if err := fs.Parse([]string{"--activity", act, "--retweet-mentions", tc.policy, "--split", "150"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.finish(fs.Args(), end); err != nil {
+			t.Fatal(err)
+		}
+		ids := new(ingest.Interner)
+		for _, w := range []struct {
+			since, until int64
+			mentions     int
+			users        int
+		}{{graph.NoTime, 150, tc.before, 3}, {150, graph.NoTime, tc.after, 4}} {
+			s := &ingest.Sink{IDs: ids, Graph: new(graph.Builder), Posts: new(ingest.PostTally)}
+			if err := c.read(context.Background(), s, w.since, w.until); err != nil {
+				t.Fatal(err)
+			}
+			// Users 1, 2, 3 before the split (3 is interned under drop too), 4 after.
+			if got := s.Graph.Len(graph.Mentions); got != w.mentions || ids.Len() != w.users {
+				t.Errorf("%s, window [%d, %d): %d mention events, %d users; want %d, %d", tc.policy, w.since, w.until, got, ids.Len(), w.mentions, w.users)
+			}
+		}
 	}
 }
 
@@ -333,6 +376,27 @@ func TestFloorFlag(t *testing.T) {
 		var f rank.FloorRule
 		if err := (floorFlag{&f}).Set(bad); err == nil {
 			t.Errorf("--floor %q accepted", bad)
+		}
+	}
+}
+
+func TestRetweetMentionsFlag(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want ingest.RetweetMentionPolicy
+	}{{"keep", ingest.KeepRetweetMentions}, {"drop", ingest.DropRetweetMentions}} {
+		p := ingest.DropRetweetMentions - tc.want // the other one
+		if err := (retweetMentionsFlag{&p}).Set(tc.in); err != nil || p != tc.want {
+			t.Errorf("--retweet-mentions %s: %v, %v; want %v", tc.in, p, err, tc.want)
+		}
+		if s := (retweetMentionsFlag{&p}).String(); s != tc.in {
+			t.Errorf("--retweet-mentions %s prints as %s", tc.in, s)
+		}
+	}
+	for _, bad := range []string{"", "Keep", "both", "drop "} {
+		var p ingest.RetweetMentionPolicy
+		if err := (retweetMentionsFlag{&p}).Set(bad); err == nil || err.Error() != fmt.Sprintf("want keep or drop, got %q", bad) {
+			t.Errorf("--retweet-mentions %q: %v", bad, err)
 		}
 	}
 }

@@ -187,3 +187,23 @@ func (f badLineFlag) Set(s string) error {
 	}
 	return nil
 }
+
+// retweetMentionsFlag is --retweet-mentions keep|drop.
+type retweetMentionsFlag struct{ p *ingest.RetweetMentionPolicy }
+
+func (f retweetMentionsFlag) String() string {
+	if f.p == nil {
+		return ingest.KeepRetweetMentions.String()
+	}
+	return f.p.String()
+}
+func (f retweetMentionsFlag) Set(s string) error {
+	p, err := ingest.ParseRetweetMentionPolicy(s)
+	if err != nil {
+		return fmt.Errorf("want keep or drop, got %q", s)
+	}
+	*f.p = p
+	return nil
+}
+
+const retweetMentionsUsage = "the mentions a retweet carries in a SNAP Higgs activity log (the MT lines of a tweet that is an RT): keep them, as SNAP publishes the log, or drop them, as the Twitter API v2 and X archive readers do (keep|drop)"

@@ -49,6 +49,10 @@ type inputInfo struct {
 	OutOfWindow int64            `json:"out_of_window"`
 	Events      map[string]int64 `json:"events"`
 	SelfLoops   map[string]int64 `json:"self_loops,omitempty"` // events whose actor is the target (dropped by the graph)
+	// RetweetMentions counts the mentions a retweet carries in a Higgs activity log
+	// (ingest.Report.RetweetMentions): in events.mentions unless the parameter
+	// retweet_mentions is "drop".
+	RetweetMentions int64 `json:"retweet_mentions,omitempty"`
 	// What the platforms' export readers count besides (see ingest.Report).
 	Posts      int64 `json:"posts,omitempty"`
 	Duplicates int64 `json:"duplicates,omitempty"`
@@ -77,6 +81,8 @@ type paramInfo struct {
 	Floor         floorInfo `json:"floor"`
 	Workers       int       `json:"workers"`
 	OnBadLine     string    `json:"on_bad_line"`
+	// RetweetMentions is --retweet-mentions: "keep" or "drop".
+	RetweetMentions string `json:"retweet_mentions"`
 }
 
 // floorInfo is the rule of the floor's order (rank.FloorRule): 0 for a clause that is off.
@@ -176,7 +182,7 @@ func newRunInfo(c *scoreConfig, srcs []*source, gi graphInfo, res *rank.Result, 
 		ii := inputInfo{Path: s.Path, Embedded: s.embedded, Format: s.report.Format, Layer: s.Layer,
 			Platform: s.platform, Partial: s.Partial, Note: s.Note, Bytes: s.bytes, SHA256: s.sha,
 			Lines: s.report.Lines, Records: s.report.Records, Skipped: s.report.Skipped,
-			OutOfWindow: s.report.OutOfWindow, Events: map[string]int64{},
+			OutOfWindow: s.report.OutOfWindow, Events: map[string]int64{}, RetweetMentions: s.report.RetweetMentions,
 			Posts: s.report.Posts, Duplicates: s.report.Duplicates, Deferred: s.report.Deferred,
 			Unresolved: s.report.Unresolved, Ignored: s.report.Ignored, Deletes: s.report.Deletes}
 		for _, e := range s.report.FirstBad {
@@ -200,7 +206,8 @@ func newRunInfo(c *scoreConfig, srcs []*source, gi graphInfo, res *rank.Result, 
 		MaxIter: p.PageRank.MaxIter, LayerWeights: map[string]float64{}, CountTransform: p.PageRank.Transform.String(),
 		Combine: map[string]float64{}, HalfLife: p.HalfLife, KeepReturned: p.KeepReturned,
 		Floor:   floorInfo{p.Floor.Accounts, p.Floor.PartnerAccounts},
-		Workers: p.Workers, OnBadLine: badLineFlag{&c.ingest.OnBadLine}.String()}
+		Workers: p.Workers, OnBadLine: badLineFlag{&c.ingest.OnBadLine}.String(),
+		RetweetMentions: c.ingest.RetweetMentions.String()}
 	if b := p.EngagerBudget; !math.IsInf(b, 1) {
 		if b == 0 {
 			b = rank.DefaultEngagerBudget

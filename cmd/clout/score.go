@@ -72,6 +72,7 @@ func runScore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(since, "since", "count only events at or after `time` (RFC 3339 or Unix seconds)")
 	fs.Var(until, "until", "count only events before `time` (RFC 3339 or Unix seconds)")
 	fs.Var(badLineFlag{&c.ingest.OnBadLine}, "on-bad-line", "fail on a malformed line, or skip it and report a count (fail|skip)")
+	fs.Var(retweetMentionsFlag{&c.ingest.RetweetMentions}, "retweet-mentions", retweetMentionsUsage)
 	pr := &c.params.PageRank
 	fs.Float64Var(&pr.Damping, "damping", pr.Damping, "PageRank damping factor, in (0, 1)")
 	fs.Float64Var(&pr.Tolerance, "tolerance", pr.Tolerance, "PageRank convergence tolerance (L1 change between iterations)")

@@ -212,6 +212,7 @@ func TestScoreBadInput(t *testing.T) {
 		{"negative workers", []string{"--workers", "-1"}, exitUsage, []string{"--workers must be ≥ 0"}},
 		{"huge iteration cap", []string{"--max-iter", "1000000000000000000000"}, exitUsage, []string{"max-iter", "out of range"}},
 		{"bad window", []string{"--since", "2012-07-05T00:00:00Z", "--until", "2012-07-04T00:00:00Z"}, exitUsage, []string{"until"}},
+		{"bad retweet-mentions", []string{"--retweet-mentions", "both"}, exitUsage, []string{"retweet-mentions", `want keep or drop, got "both"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"score", "--out", out, "--progress", "never"}, tc.args...)
@@ -290,5 +291,48 @@ func TestScoreWindow(t *testing.T) {
 	}
 	if b := info.Parameters.EngagerBudget; b != nil || info.OverBudget != 0 {
 		t.Errorf("--engager-budget none: run.json engager_budget %v, over_engager_budget %d; want null and 0", b, info.OverBudget)
+	}
+}
+
+// TestScoreRetweetMentions scores the bundled data with --retweet-mentions drop. The
+// README's awk counts 50,542 MT lines carried by a retweet (in a run of adjacent
+// lines of one userA and second that holds an RT line): run.json records them, the
+// mentions left are 171,237 − 50,542 = 120,695, and the users stay the 304,691 of
+// datasets/higgs/README.md. The default run records "keep" and the same 50,542.
+func TestScoreRetweetMentions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run on the full bundled data")
+	}
+	for _, tc := range []struct {
+		args     []string
+		policy   string
+		mentions int64
+	}{
+		{[]string{"--retweet-mentions", "drop"}, "drop", 171237 - 50542},
+		{nil, "keep", 171237},
+	} {
+		dir := t.TempDir()
+		args := append([]string{"score", "--out", dir, "--progress", "never", "--top", "0", "--edges=false"}, tc.args...)
+		if _, stderr, code := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
+		}
+		info := readRunInfo(t, dir)
+		in := info.Inputs[0]
+		if info.Parameters.RetweetMentions != tc.policy || in.RetweetMentions != 50542 {
+			t.Errorf("%s: run.json retweet_mentions parameter %q, input %d; want %q, 50542", tc.policy, info.Parameters.RetweetMentions, in.RetweetMentions, tc.policy)
+		}
+		if in.Events["retweets"] != 354930 || in.Events["mentions"] != tc.mentions || in.Events["replies"] != 36902 || in.Records != 563069 {
+			t.Errorf("%s: records %d, events %v; want 563069, mentions %d", tc.policy, in.Records, in.Events, tc.mentions)
+		}
+		if info.Graph.Users != 304691 {
+			t.Errorf("%s: users = %d, want 304691", tc.policy, info.Graph.Users)
+		}
+		raw, err := os.ReadFile(filepath.Join(dir, "run.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `"retweet_mentions": "` + tc.policy + `"`; !bytes.Contains(raw, []byte(want)) || !bytes.Contains(raw, []byte(`"retweet_mentions": 50542`)) {
+			t.Errorf("%s: run.json lacks %s or the count 50542", tc.policy, want)
+		}
 	}
 }
