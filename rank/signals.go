@@ -504,12 +504,15 @@ const EngagerSpan = 7 * 24 * 60 * 60
 // engagerCredit returns every account's engager credit in g: min(1, budget/b), with
 // b the largest number of distinct accounts it retweeted, mentioned, replied to or
 // liked within EngagerSpan, each engaged account placed at the time of its latest
-// engagement (accounts engaged only without a time count in every span; without
-// timestamps b counts over the whole input). A week, so that a real account that
-// engages a few accounts a week for years is not taken for one that engages
-// hundreds in an hour (Params.EngagerBudget; budget > 0). It reads g as given,
-// before any netting: what an account did, including the engagement that was
-// returned. It reads only the out-lists.
+// engagement. Accounts engaged only without a time (a likes export without dates
+// beside a timed log) are taken to be spread evenly over the window the timed
+// interactions span: each span holds their number times EngagerSpan/window (all of
+// them when the window is no longer than a span; untimedShare). Without timestamps
+// b counts over the whole input. A week, so that a real account that engages a few
+// accounts a week for years is not taken for one that engages hundreds in an hour
+// (Params.EngagerBudget; budget > 0). It reads g as given, before any netting: what
+// an account did, including the engagement that was returned. It reads only the
+// out-lists, and the times of the timed layers' edges once (timeSpan).
 func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 	n := g.Nodes()
 	c := &signalContext{}
@@ -517,9 +520,14 @@ func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 		c.layers[k] = g.Layer(k)
 	}
 	kinds := interactionKinds(g)
-	timed := false
+	timed, untimed := false, false
 	for _, k := range kinds {
 		timed = timed || c.layers[k].Timed()
+		untimed = untimed || !c.layers[k].Timed()
+	}
+	share := 1.0
+	if timed && untimed {
+		share = untimedShare(timeSpan(g))
 	}
 	credit := make([]float64, n)
 	parallelFor(n, workers, func(lo, hi int) {
@@ -535,26 +543,37 @@ func engagerCredit(g *graph.Graph, budget float64, workers int) []float64 {
 			if float64(sum) <= budget {
 				continue
 			}
-			b := sum // one untimed layer: its out-degree
+			b := float64(sum) // one untimed layer: its out-degree
 			if timed || len(kinds) > 1 {
-				b = spanTargets(c, kinds, uint32(u), EngagerSpan, budget, &times)
+				b = spanTargets(c, kinds, uint32(u), EngagerSpan, share, budget, &times)
 			}
-			if float64(b) > budget {
-				credit[u] = budget / float64(b)
+			if b > budget {
+				credit[u] = budget / b
 			}
 		}
 	})
 	return credit
 }
 
+// untimedShare returns the share of the accounts engaged only without a time that
+// one EngagerSpan is taken to hold, when the timed interactions span [earliest,
+// latest]: EngagerSpan over the window's length, at most 1.
+func untimedShare(earliest, latest int64) float64 {
+	if latest == graph.NoTime || latest-earliest <= EngagerSpan {
+		return 1
+	}
+	return float64(EngagerSpan) / float64(latest-earliest)
+}
+
 // spanTargets returns the largest number of distinct accounts u engaged over the
-// layers kinds within span seconds, each placed at the latest time u engaged it;
-// accounts u engaged only without a time count in every span (so without
-// timestamps it counts the distinct accounts). It merges the ascending out-lists,
-// reading times only from timed layers, and sorts the times in *buf, which it
-// reuses; when u engaged no more than budget distinct accounts in all, it returns
-// that number without sorting (no span can hold more).
-func spanTargets(c *signalContext, kinds []graph.Kind, u uint32, span int64, budget float64, buf *[]int64) int {
+// layers kinds within span seconds, each placed at the latest time u engaged it,
+// plus share times the number of accounts u engaged only without a time (so
+// without timestamps, and share 1, it counts the distinct accounts). It merges the
+// ascending out-lists, reading times only from timed layers, and sorts the times in
+// *buf, which it reuses; when u engaged no more than budget distinct accounts in
+// all, it returns its timed ones plus share times the untimed ones without sorting
+// (no span can hold more).
+func spanTargets(c *signalContext, kinds []graph.Kind, u uint32, span int64, share, budget float64, buf *[]int64) float64 {
 	var lists [graph.NumKinds][]uint32
 	var pos [graph.NumKinds]uint64 // the edge position of lists[i][0] in layer lay[i]
 	var lay [graph.NumKinds]*graph.Layer
@@ -598,7 +617,7 @@ func spanTargets(c *signalContext, kinds []graph.Kind, u uint32, span int64, bud
 	}
 	*buf = times
 	if float64(len(times)+untimed) <= budget {
-		return len(times) + untimed
+		return float64(len(times)) + share*float64(untimed)
 	}
 	slices.Sort(times)
 	best := 0
@@ -608,7 +627,7 @@ func spanTargets(c *signalContext, kinds []graph.Kind, u uint32, span int64, bud
 		}
 		best = max(best, j-i+1)
 	}
-	return best + untimed
+	return float64(best) + share*float64(untimed)
 }
 
 // creditedActors returns the engager credit of v's actors in layer k, summed.

@@ -281,6 +281,57 @@ func TestEngagerSpan(t *testing.T) {
 	}
 }
 
+// TestEngagerSpanUntimed: accounts engaged only without a time (an untimed likes
+// layer beside a timed log) are spread over the window the timed interactions span.
+// The retweets span days 0 to 70 (accounts 30 and 31), ten weeks. Account 0 likes
+// 20 accounts (1 to 20), untimed, and retweets 21 and 22 on days 1 and 2: b = 2 +
+// 20·7/70 = 4, so a budget of 1 gives 1/4 and a budget of 4 gives 1 (before, the 20
+// counted in every week: b = 22). Account 23 likes 1 and 2 and also retweets 1 on
+// day 3: 1 is timed now, so b = 1 + 1·7/70 = 1.1, credit 1/1.1. When the timed
+// window is a week or shorter (the same graph without account 31, days 0 to 3) the
+// untimed accounts count in full: b = 22 and 1 + 1 = 2.
+func TestEngagerSpanUntimed(t *testing.T) {
+	const d = 24 * 60 * 60
+	build := func(long bool) *graph.Graph {
+		var b graph.Builder
+		b.Declare(graph.Likes)
+		for v := uint32(1); v <= 20; v++ {
+			b.AddAt(graph.Likes, 0, v, 1, graph.NoTime)
+		}
+		b.AddAt(graph.Retweets, 0, 21, 1, 1*d)
+		b.AddAt(graph.Retweets, 0, 22, 1, 2*d)
+		b.AddAt(graph.Likes, 23, 1, 1, graph.NoTime)
+		b.AddAt(graph.Likes, 23, 2, 1, graph.NoTime)
+		b.AddAt(graph.Retweets, 23, 1, 1, 3*d)
+		b.AddAt(graph.Retweets, 30, 1, 1, 0)
+		if long {
+			b.AddAt(graph.Retweets, 31, 1, 1, 70*d)
+		}
+		g, err := b.Build(1, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Layer(graph.Likes).Timed() || !g.Layer(graph.Retweets).Timed() {
+			t.Fatal("want untimed likes beside timed retweets")
+		}
+		return g
+	}
+	for _, c := range []struct {
+		long       bool
+		budget     float64
+		want0, w23 float64
+	}{
+		{true, 1, 1.0 / 4, 1 / 1.1},
+		{true, 4, 1, 1},
+		{false, 1, 1.0 / 22, 1.0 / 2},
+	} {
+		got := engagerCredit(build(c.long), c.budget, 1)
+		if math.Abs(got[0]-c.want0) > 1e-12 || math.Abs(got[23]-c.w23) > 1e-12 {
+			t.Errorf("ten weeks %v, budget %g: credit of 0 and 23: %g, %g; want %g and %g", c.long, c.budget, got[0], got[23], c.want0, c.w23)
+		}
+	}
+}
+
 // TestDistinctTargets checks the counting merge of engagerCredit (spanTargets
 // without timestamps) against a set of each user's targets on a random graph of
 // three layers whose out-lists overlap.
@@ -318,8 +369,8 @@ func TestDistinctTargets(t *testing.T) {
 		// Without timestamps every target counts in every span: spanTargets counts
 		// them all, sorting (budget 0) or not (a budget above them).
 		for _, budget := range []float64{0, float64(want)} {
-			if got := spanTargets(c, interactionKinds(g), u, EngagerSpan, budget, &buf); got != want {
-				t.Fatalf("user %d, budget %g: spanTargets %d, want %d", u, budget, got, want)
+			if got := spanTargets(c, interactionKinds(g), u, EngagerSpan, 1, budget, &buf); got != float64(want) {
+				t.Fatalf("user %d, budget %g: spanTargets %g, want %d", u, budget, got, want)
 			}
 		}
 	}
