@@ -1,10 +1,6 @@
 package ingest
 
-import (
-	"fmt"
-
-	"github.com/clout-dev/clout/graph"
-)
+import "github.com/clout-dev/clout/graph"
 
 // batchLen is how many edges with numeric ids the text readers gather before
 // interning them.
@@ -139,10 +135,10 @@ func (b *edgeBatch) flush() error {
 func (b *edgeBatch) internRaw(e *pendingEdge) (src, dst uint32, err error) {
 	id := b.raw[e.src]
 	if src, err = b.s.IDs.Intern(b.plat, b.toks[id.a0:id.b0]); err != nil {
-		return 0, 0, b.err(e, e.scol, fmt.Errorf("%w", err))
+		return 0, 0, b.err(e, e.scol, err)
 	}
 	if dst, err = b.s.IDs.Intern(b.plat, b.toks[id.b0:id.b1]); err != nil {
-		return 0, 0, b.err(e, e.dcol, fmt.Errorf("%w", err))
+		return 0, 0, b.err(e, e.dcol, err)
 	}
 	return src, dst, nil
 }
