@@ -383,13 +383,7 @@ func (c *evalConfig) evaluate(ctx context.Context, p rank.Params, splits []int64
 		}
 		ev.splits = append(ev.splits, splitInfo{at, sp.Users, sp.Engaged})
 		first := len(ev.rows)
-		for _, pr := range preds {
-			r := evalRow{split: at, name: pr.name, baseline: pr.baseline}
-			for i, tg := range targets {
-				r.m[i] = rank.Evaluate(pr.values, tg.of(sp.After))
-			}
-			ev.rows = append(ev.rows, r)
-		}
+		ev.rows = append(ev.rows, evalRows(at, preds, sp.After)...)
 		if c.bootstrap > 0 {
 			ev.resample(at, preds, ev.rows[first:], sp.After, c)
 		}
@@ -402,6 +396,19 @@ func (c *evalConfig) evaluate(ctx context.Context, p rank.Params, splits []int64
 		return nil, usageErr("eval --history: %s has no partition that ends at any split (a partition run=D ends at the split D+1 00:00:00Z)", c.history)
 	}
 	return ev, nil
+}
+
+// evalRows evaluates each predictor of the split at against both targets, in the
+// order of preds.
+func evalRows(at int64, preds []predictor, after rank.Received) []evalRow {
+	rows := make([]evalRow, len(preds))
+	for j, pr := range preds {
+		rows[j] = evalRow{split: at, name: pr.name, baseline: pr.baseline}
+		for i, tg := range targets {
+			rows[j].m[i] = rank.Evaluate(pr.values, tg.of(after))
+		}
+	}
+	return rows
 }
 
 // resample bootstraps, for each target, the Clout Score against the best baseline
